@@ -1,0 +1,63 @@
+import { createHash } from "crypto";
+import { mkdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { dirname, join, resolve } from "path";
+import { buildSync } from "esbuild";
+import { zipSync } from "fflate";
+
+export interface BundleOptions {
+  /** Modules left out of the bundle. @default ["@aws-sdk/*", "pg-native"] (the Node.js Lambda runtime ships AWS SDK v3) */
+  readonly external?: string[];
+  /** Where the archive is written. @default <os tmpdir>/fixed-egress-bundles */
+  readonly outDir?: string;
+}
+
+export interface Bundle {
+  /** a zip holding `index.js` */
+  readonly zipPath: string;
+  /** base64 SHA-256 of the zip, as Lambda reports it (CodeSha256) */
+  readonly sha256Base64: string;
+  readonly sizeBytes: number;
+}
+
+// A fixed timestamp on the single entry keeps the archive byte-identical for the same source.
+// DOS time has no zone; fflate reads local fields, which this constructor also sets locally.
+const FIXED_MTIME = new Date(1980, 0, 2, 0, 0, 0);
+const cache = new Map<string, Bundle>();
+
+/**
+ * Bundles a TypeScript/JavaScript entry with esbuild into a deterministic zip (same source, same bytes,
+ * same hash), so Terraform sees no change when nothing changed.
+ */
+export function bundleNodeFunction(entry: string, options: BundleOptions = {}): Bundle {
+  const abs = resolve(entry);
+  const key = `${abs}|${(options.external ?? []).join(",")}|${options.outDir ?? ""}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+
+  const result = buildSync({
+    entryPoints: [abs],
+    // Paths in the output are relative to this folder, so the bytes do not depend on the caller's cwd.
+    absWorkingDir: dirname(abs),
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    external: options.external ?? ["@aws-sdk/*", "pg-native"],
+    outfile: "index.js",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].contents;
+  const zip = zipSync({ "index.js": [code, { mtime: FIXED_MTIME, level: 9 }] });
+  const hex = createHash("sha256").update(zip).digest("hex");
+  const outDir = options.outDir ?? join(tmpdir(), "fixed-egress-bundles");
+  mkdirSync(outDir, { recursive: true });
+  const zipPath = join(outDir, `${hex}.zip`);
+  writeFileSync(zipPath, zip);
+  const bundle = { zipPath, sha256Base64: Buffer.from(hex, "hex").toString("base64"), sizeBytes: zip.length };
+  cache.set(key, bundle);
+  return bundle;
+}

@@ -1,0 +1,300 @@
+import { Construct } from "constructs";
+import { TerraformResourceLifecycle } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { ValidationError } from "./errors";
+import { mergeTags } from "./tags";
+import { Problems, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
+
+/** `single`: one NAT Gateway for all AZs (cheapest; one AZ's outage cuts egress). `perAz`: one per AZ. */
+export type NatMode = "single" | "perAz";
+export const NAT_MODES: readonly NatMode[] = ["single", "perAz"];
+
+/** What a workload needs to know of a network to run in its private subnets. */
+export interface IPrivateNetwork {
+  readonly vpcId: string;
+  /** subnets whose default route leaves through the NAT Gateway(s); never public subnets */
+  readonly privateSubnetIds: string[];
+}
+
+export interface FlowLogsProps {
+  /** Days CloudWatch Logs keeps the flow logs. @default 30 */
+  readonly retentionDays?: number;
+}
+
+export interface FixedEgressNetworkProps {
+  /** Prefix of every Name tag (`public-<name>-<az>`, `private-routing-<name>-<az>`, …). Lowercase letters, digits, hyphens. */
+  readonly name: string;
+  /**
+   * IPv4 range of a new VPC. With `existingVpcId`, the existing VPC's range, used only to check that subnets fit.
+   * @default "10.0.0.0/16" for a new VPC; no containment check for an existing one
+   */
+  readonly vpcCidr?: string;
+  /** Build inside this VPC instead of creating one. @default - a new VPC */
+  readonly existingVpcId?: string;
+  /** The existing VPC's Internet Gateway; only with `existingVpcId`. @default - a new Internet Gateway attached to the VPC */
+  readonly existingInternetGatewayId?: string;
+  /** Availability zones, one public and one private subnet each. */
+  readonly availabilityZones: string[];
+  /** One CIDR per AZ, same order as `availabilityZones`. */
+  readonly publicSubnetCidrs: string[];
+  /** One CIDR per AZ, same order as `availabilityZones`. The function runs here. */
+  readonly privateSubnetCidrs: string[];
+  /** @default "single" */
+  readonly natGateways?: NatMode;
+  /**
+   * Existing Elastic IP allocations for the NAT Gateways (one per NAT Gateway), so the egress IPs outlive this stack.
+   * @default - new Elastic IPs, owned by this construct
+   */
+  readonly eipAllocationIds?: string[];
+  /** `prevent_destroy` on the Elastic IPs this construct creates: a plan that would release one fails. @default false */
+  readonly protectEgressIps?: boolean;
+  /** Public subnets give instances a public IP on launch. @default false */
+  readonly mapPublicIpOnLaunch?: boolean;
+  /** A free S3 gateway endpoint on the private route tables, so S3 traffic skips the NAT's per-GB charge. @default true */
+  readonly s3Endpoint?: boolean;
+  /** VPC flow logs to CloudWatch Logs. @default - none */
+  readonly flowLogs?: FlowLogsProps;
+  /** Tags on every resource, after `Name`. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
+const IGW_ID = /^igw-[0-9a-f]{8,17}$/;
+const EIPALLOC_ID = /^eipalloc-[0-9a-f]{8,17}$/;
+
+/** Every problem with the props at once; empty when they can work. Shared by the constructor and the config loader. */
+export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
+  const p = new Problems();
+  checkPattern(p, "name", props.name, NAME_PATTERN, "use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example \"demo\"");
+  checkPattern(p, "existingVpcId", props.existingVpcId, VPC_ID, "give a VPC id such as \"vpc-0a1b2c3d4e5f67890\"");
+  checkPattern(p, "existingInternetGatewayId", props.existingInternetGatewayId, IGW_ID, "give an Internet Gateway id such as \"igw-0a1b2c3d4e5f67890\"");
+  if (props.existingInternetGatewayId !== undefined && props.existingVpcId === undefined) {
+    p.add("existingInternetGatewayId", "is set without existingVpcId; an existing Internet Gateway can only be used with the existing VPC it is attached to");
+  }
+  checkSubnetLayout(p, {
+    vpcCidr: props.vpcCidr ?? (props.existingVpcId === undefined ? DEFAULT_VPC_CIDR : undefined),
+    availabilityZones: props.availabilityZones,
+    publicSubnetCidrs: props.publicSubnetCidrs,
+    privateSubnetCidrs: props.privateSubnetCidrs,
+  });
+  const mode = props.natGateways ?? "single";
+  if (!NAT_MODES.includes(mode)) {
+    p.add("natGateways", `"${mode}" is not a NAT mode; use "single" (one NAT Gateway, cheapest) or "perAz" (one per availability zone)`);
+  }
+  if (props.eipAllocationIds !== undefined) {
+    props.eipAllocationIds.forEach((id, i) =>
+      checkPattern(p, `eipAllocationIds[${i}]`, id, EIPALLOC_ID, "give an allocation id such as \"eipalloc-0a1b2c3d4e5f67890\""),
+    );
+    const need = mode === "perAz" ? props.availabilityZones.length : 1;
+    if (NAT_MODES.includes(mode) && props.eipAllocationIds.length !== need) {
+      p.add("eipAllocationIds", `has ${props.eipAllocationIds.length} id(s) for ${need} NAT Gateway(s) (natGateways "${mode}"); give exactly ${need}, or leave it out to create new Elastic IPs`);
+    }
+    if (props.protectEgressIps) {
+      p.add("protectEgressIps", "is true with eipAllocationIds; brought Elastic IPs are never released by this stack, so drop protectEgressIps");
+    }
+  }
+  if (props.flowLogs) checkRetention(p, "flowLogs.retentionDays", props.flowLogs.retentionDays);
+  return p;
+}
+
+export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
+
+/**
+ * A VPC whose private subnets reach the internet only through NAT Gateway(s) that own Elastic IPs:
+ * the fixed egress IPs an external database can allow-list.
+ */
+export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
+  public readonly vpcId: string;
+  public readonly publicSubnetIds: string[];
+  public readonly privateSubnetIds: string[];
+  public readonly natGatewayIds: string[];
+  /** The public IPs to allow-list, one per NAT Gateway. */
+  public readonly egressIps: string[];
+  public readonly privateRouteTableIds: string[];
+
+  /** Escape hatches. `vpc` and `internetGateway` are undefined when existing ones are used. */
+  public readonly vpc?: Vpc;
+  public readonly internetGateway?: InternetGateway;
+  public readonly publicSubnets: Subnet[];
+  public readonly privateSubnets: Subnet[];
+  public readonly publicRouteTable: RouteTable;
+  public readonly privateRouteTables: RouteTable[];
+  public readonly natGateways: NatGateway[];
+  /** Elastic IPs created here; empty with `eipAllocationIds`. */
+  public readonly eips: Eip[];
+  public readonly s3GatewayEndpoint?: VpcEndpoint;
+  public readonly flowLog?: FlowLog;
+
+  constructor(scope: Construct, id: string, props: FixedEgressNetworkProps) {
+    super(scope, id);
+    const problems = validateNetworkProps(props);
+    if (problems.list.length > 0) throw new ValidationError(problems.list, this);
+
+    const name = props.name;
+    const azs = props.availabilityZones;
+    const tags = (tagName: string) => mergeTags(tagName, props.tags);
+    const mode = props.natGateways ?? "single";
+
+    if (props.existingVpcId) {
+      this.vpcId = props.existingVpcId;
+    } else {
+      this.vpc = new Vpc(this, "vpc", {
+        cidrBlock: props.vpcCidr ?? DEFAULT_VPC_CIDR,
+        enableDnsSupport: true,
+        enableDnsHostnames: true,
+        tags: tags(`vpc-${name}`),
+      });
+      this.vpcId = this.vpc.id;
+      // Take over the default security group and leave it with no rules, so nothing uses it by accident.
+      new DefaultSecurityGroup(this, "default-security-group", { vpcId: this.vpcId, tags: tags(`default-${name}`) });
+    }
+
+    let igwId: string;
+    if (props.existingInternetGatewayId) {
+      igwId = props.existingInternetGatewayId;
+    } else {
+      this.internetGateway = new InternetGateway(this, "igw", { vpcId: this.vpcId, tags: tags(`igw-${name}`) });
+      igwId = this.internetGateway.id;
+    }
+
+    const pub = new Construct(this, "public");
+    this.publicSubnets = azs.map(
+      (az, i) =>
+        new Subnet(pub, `subnet-${i}`, {
+          vpcId: this.vpcId,
+          availabilityZone: az,
+          cidrBlock: props.publicSubnetCidrs[i],
+          mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
+          tags: tags(`public-${name}-${az}`),
+        }),
+    );
+    this.publicRouteTable = new RouteTable(pub, "route-table", { vpcId: this.vpcId, tags: tags(`public-routing-${name}`) });
+    const publicDefault = new Route(pub, "default-route", {
+      routeTableId: this.publicRouteTable.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igwId,
+    });
+    this.publicSubnets.forEach(
+      (subnet, i) => new RouteTableAssociation(pub, `association-${i}`, { subnetId: subnet.id, routeTableId: this.publicRouteTable.id }),
+    );
+
+    const nat = new Construct(this, "nat");
+    const natCount = mode === "perAz" ? azs.length : 1;
+    const lifecycle: TerraformResourceLifecycle | undefined = props.protectEgressIps ? { preventDestroy: true } : undefined;
+    this.eips = [];
+    const allocationIds: string[] = [];
+    this.egressIps = [];
+    for (let i = 0; i < natCount; i++) {
+      const brought = props.eipAllocationIds?.[i];
+      if (brought) {
+        allocationIds.push(brought);
+        this.egressIps.push(new DataAwsEip(nat, `brought-eip-${i}`, { id: brought }).publicIp);
+      } else {
+        const eip = new Eip(nat, `eip-${i}`, { domain: "vpc", lifecycle, tags: tags(`egress-${name}-${azs[i]}`) });
+        this.eips.push(eip);
+        allocationIds.push(eip.allocationId);
+        this.egressIps.push(eip.publicIp);
+      }
+    }
+    this.natGateways = allocationIds.map(
+      (allocationId, i) =>
+        new NatGateway(nat, `gateway-${i}`, {
+          allocationId,
+          connectivityType: "public",
+          subnetId: this.publicSubnets[i].id,
+          tags: tags(`nat-${name}-${azs[i]}`),
+          // The NAT Gateway cannot send traffic before the VPC has its Internet Gateway route.
+          dependsOn: [publicDefault, ...(this.internetGateway ? [this.internetGateway] : [])],
+        }),
+    );
+    this.natGatewayIds = this.natGateways.map((g) => g.id);
+
+    const priv = new Construct(this, "private");
+    this.privateSubnets = azs.map(
+      (az, i) =>
+        new Subnet(priv, `subnet-${i}`, {
+          vpcId: this.vpcId,
+          availabilityZone: az,
+          cidrBlock: props.privateSubnetCidrs[i],
+          mapPublicIpOnLaunch: false,
+          tags: tags(`private-${name}-${az}`),
+        }),
+    );
+    // One route table per AZ in both modes, so moving from single to perAz only changes routes.
+    this.privateRouteTables = azs.map(
+      (az, i) => new RouteTable(priv, `route-table-${i}`, { vpcId: this.vpcId, tags: tags(`private-routing-${name}-${az}`) }),
+    );
+    this.privateRouteTables.forEach((table, i) => {
+      new Route(priv, `default-route-${i}`, {
+        routeTableId: table.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        natGatewayId: this.natGateways[mode === "perAz" ? i : 0].id,
+      });
+      new RouteTableAssociation(priv, `association-${i}`, { subnetId: this.privateSubnets[i].id, routeTableId: table.id });
+    });
+    this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
+    this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
+
+    if (props.s3Endpoint ?? true) {
+      const region = new DataAwsRegion(this, "region");
+      this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
+        vpcId: this.vpcId,
+        serviceName: `com.amazonaws.${region.name}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: this.privateRouteTableIds,
+        tags: tags(`s3-${name}`),
+      });
+    }
+
+    if (props.flowLogs) this.flowLog = this.addFlowLogs(name, props.flowLogs, tags);
+  }
+
+  private addFlowLogs(name: string, flow: FlowLogsProps, tags: (n: string) => Record<string, string>): FlowLog {
+    const scope = new Construct(this, "flow-logs");
+    const group = new CloudwatchLogGroup(scope, "log-group", {
+      name: `/vpc/${name}/flow-logs`,
+      retentionInDays: flow.retentionDays ?? 30,
+      tags: tags(`flow-logs-${name}`),
+    });
+    const trust = new DataAwsIamPolicyDocument(scope, "trust", {
+      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] }],
+    });
+    const role = new IamRole(scope, "role", { name: `${name}-flow-logs`, assumeRolePolicy: trust.json, tags: tags(`${name}-flow-logs`) });
+    const write = new DataAwsIamPolicyDocument(scope, "write", {
+      statement: [
+        {
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [group.arn, `${group.arn}:*`],
+        },
+      ],
+    });
+    new IamRolePolicy(scope, "write-policy", { role: role.id, name: "write-flow-logs", policy: write.json });
+    return new FlowLog(scope, "flow-log", {
+      vpcId: this.vpcId,
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: group.arn,
+      iamRoleArn: role.arn,
+      tags: tags(`flow-logs-${name}`),
+    });
+  }
+}
+

@@ -1,0 +1,13 @@
+/** Suites are the *.test.ts files only; helpers under __tests__/helpers are imported, never run. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // Transpile only: `npm run typecheck` type-checks the whole tree once instead of per suite.
+    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+  },
+  moduleFileExtensions: ["ts", "js", "json"],
+  setupFilesAfterEnv: ["<rootDir>/setup.js"],
+  testTimeout: 30000,
+};

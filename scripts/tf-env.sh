@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs a command with the project's Terraform settings:
+# - a CLI config of the project's own (.run/terraformrc) that installs hashicorp providers from a
+#   filesystem mirror when one is found (FIXED_EGRESS_PROVIDER_MIRROR names it, else known places),
+#   and from the registry otherwise;
+# - CHECKPOINT_DISABLE=1 (no version check calls), a shared plugin cache.
+# Usage: scripts/tf-env.sh <command> [args…]     e.g. scripts/tf-env.sh terraform version
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+mkdir -p "$root/.run"
+
+find_mirror() {
+  if [ -n "${FIXED_EGRESS_PROVIDER_MIRROR:-}" ]; then
+    if [ -d "$FIXED_EGRESS_PROVIDER_MIRROR/registry.terraform.io" ]; then echo "$FIXED_EGRESS_PROVIDER_MIRROR"; return; fi
+    echo "FIXED_EGRESS_PROVIDER_MIRROR=$FIXED_EGRESS_PROVIDER_MIRROR has no registry.terraform.io folder; unset it or point it at a provider mirror" >&2
+    exit 2
+  fi
+  local d
+  for d in /opt/tf-plugins "$HOME/.terraform.d/plugins" /usr/share/terraform/plugins /usr/local/share/terraform/plugins; do
+    if [ -d "$d/registry.terraform.io/hashicorp/aws" ]; then echo "$d"; return; fi
+  done
+}
+
+mirror="$(find_mirror)"
+rc="$root/.run/terraformrc"
+if [ -n "$mirror" ]; then
+  cat > "$rc.tmp" <<RC
+# Written by scripts/tf-env.sh: hashicorp providers from the local mirror, anything else from the registry.
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }
+}
+RC
+else
+  printf '# Written by scripts/tf-env.sh: no provider mirror found, providers come from the registry.\n' > "$rc.tmp"
+fi
+mv "$rc.tmp" "$rc"
+
+export TF_CLI_CONFIG_FILE="$rc"
+export CHECKPOINT_DISABLE=1
+export TF_IN_AUTOMATION="${TF_IN_AUTOMATION:-1}"
+export PATH="$root/node_modules/.bin:$PATH"
+exec "$@"

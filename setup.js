@@ -1,0 +1,3 @@
+// Loads cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, toPlanSuccessfully, …).
+const cdktf = require("cdktf");
+cdktf.Testing.setupJest();

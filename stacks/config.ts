@@ -1,0 +1,139 @@
+import { readFileSync } from "fs";
+import Ajv, { ErrorObject } from "ajv";
+import schema from "../config/schema.json";
+import { validateNetworkProps } from "../constructs/fixed-egress-network";
+import { validateLambdaProps } from "../constructs/private-lambda";
+import type { NatMode } from "../constructs/fixed-egress-network";
+
+export const DEFAULT_CONFIG = "config/local.json";
+
+export interface AppConfig {
+  readonly name: string;
+  readonly region: string;
+  readonly tags: Record<string, string>;
+  readonly backend:
+    | { readonly type: "s3"; readonly bucket: string; readonly keyPrefix: string; readonly region?: string }
+    | { readonly type: "local"; readonly path?: string };
+  readonly emulator?: { readonly endpoint: string };
+  readonly network: {
+    readonly vpcCidr?: string;
+    readonly existingVpcId?: string;
+    readonly existingInternetGatewayId?: string;
+    readonly availabilityZones: string[];
+    readonly publicSubnetCidrs: string[];
+    readonly privateSubnetCidrs: string[];
+    readonly natGateways: NatMode;
+    readonly eipAllocationIds?: string[];
+    readonly protectEgressIps: boolean;
+    readonly mapPublicIpOnLaunch: boolean;
+    readonly s3Endpoint: boolean;
+    readonly flowLogs?: { readonly retentionDays?: number };
+  };
+  readonly lambda: {
+    readonly functionName?: string;
+    readonly memoryMb: number;
+    readonly timeoutSeconds: number;
+    readonly logRetentionDays: number;
+    readonly database: {
+      readonly engine: "postgres";
+      readonly host: string;
+      readonly port: number;
+      readonly name: string;
+      readonly user: string;
+      readonly passwordSecretArn?: string;
+      readonly cidrs?: string[];
+      readonly connectTimeoutMs: number;
+    };
+  };
+}
+
+/** Every problem of a config file, one line each: `<file>: <json path>: <message>`. */
+export class ConfigError extends Error {
+  constructor(public readonly lines: string[]) {
+    super(lines.join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const validate = ajv.compile(schema);
+
+/** "/network/publicSubnetCidrs/1" → "$.network.publicSubnetCidrs[1]" */
+function jsonPath(pointer: string): string {
+  return pointer
+    .split("/")
+    .slice(1)
+    .map((k) => k.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .reduce((acc, k) => (/^\d+$/.test(k) ? `${acc}[${k}]` : `${acc}.${k}`), "$");
+}
+
+/** construct field "privateSubnetCidrs[1]" under "$.network" → "$.network.privateSubnetCidrs[1]" */
+const under = (base: string, field: string) => (field.startsWith("[") ? `${base}${field}` : `${base}.${field}`);
+
+function describe(e: ErrorObject): { path: string; message: string } {
+  const path = jsonPath(e.instancePath);
+  switch (e.keyword) {
+    case "required":
+      return { path: under(path, e.params.missingProperty), message: "is required" };
+    case "additionalProperties":
+      return {
+        path: under(path, e.params.additionalProperty),
+        message: `is not a known key; check the spelling (see config/schema.json for the keys allowed here)`,
+      };
+    case "enum":
+      return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+    case "not":
+      return { path, message: "has keys that only the s3 backend takes (bucket, keyPrefix, region); remove them or set type to \"s3\"" };
+    default:
+      return { path, message: e.message ?? e.keyword };
+  }
+}
+
+/**
+ * Reads, schema-checks and semantically checks one environment file, applying defaults. Throws a
+ * ConfigError listing every problem; nothing is built from a bad config.
+ */
+export function loadConfig(file: string): AppConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError([`${file}: cannot read the config file (${(err as NodeJS.ErrnoException).code ?? String(err)}); set FIXED_EGRESS_CONFIG to an existing file`]);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError([`${file}: $: is not valid JSON (${(err as Error).message})`]);
+  }
+  if (!validate(data)) {
+    const seen = new Set<string>();
+    const lines = (validate.errors ?? [])
+      .filter((e) => e.keyword !== "if")
+      .map(describe)
+      .map(({ path, message }) => `${file}: ${path}: ${message}`)
+      .filter((l) => !seen.has(l) && seen.add(l));
+    throw new ConfigError(lines);
+  }
+  const config = data as unknown as AppConfig;
+  const lines: string[] = [];
+  const network = validateNetworkProps({ name: config.name, ...config.network });
+  for (const p of network.list) lines.push(`${file}: ${p.field === "name" ? "$.name" : under("$.network", p.field)}: ${p.message}`);
+  const db = config.lambda.database;
+  const lambda = validateLambdaProps({
+    functionName: functionNameOf(config),
+    memoryMb: config.lambda.memoryMb,
+    timeoutSeconds: config.lambda.timeoutSeconds,
+    logRetentionDays: config.lambda.logRetentionDays,
+    passwordSecretArn: db.passwordSecretArn,
+    database: { port: db.port, cidrs: db.cidrs },
+  });
+  for (const p of lambda.list) {
+    const field = p.field.startsWith("passwordSecretArn") ? `database.${p.field}` : p.field;
+    lines.push(`${file}: ${under("$.lambda", field)}: ${p.message}`);
+  }
+  if (lines.length > 0) throw new ConfigError(lines);
+  return config;
+}
+
+export const functionNameOf = (config: AppConfig): string => config.lambda.functionName ?? `${config.name}-egress-probe`;
