@@ -1,0 +1,134 @@
+/**
+ * Creates the S3 state bucket of a config when it is missing, and brings its settings to:
+ * versioning on, default encryption, public access blocked, a TLS-only bucket policy.
+ * Idempotent: a second run changes nothing and says so. Serves real AWS and the emulator alike.
+ * Usage: FIXED_EGRESS_CONFIG=config/x.json tsx scripts/bootstrap-state.ts
+ */
+import {
+  CreateBucketCommand,
+  GetBucketEncryptionCommand,
+  GetBucketPolicyCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  BucketLocationConstraint,
+} from "@aws-sdk/client-s3";
+import { AppConfig, ConfigError, DEFAULT_CONFIG, loadConfig } from "../stacks/config";
+import { clientSettings } from "./aws";
+import { fail } from "./cli";
+
+const BLOCK_ALL = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+
+export function tlsOnlyPolicy(bucket: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}
+
+const status = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const orMissing = async <T>(p: Promise<T>): Promise<T | undefined> => {
+  try {
+    return await p;
+  } catch (err) {
+    if (status(err) === 404) return undefined;
+    throw err;
+  }
+};
+
+/** Returns the list of changes made (empty when the bucket was already right). */
+export async function bootstrapState(config: AppConfig, log: (line: string) => void = console.log): Promise<string[]> {
+  if (config.backend.type !== "s3") {
+    log(`backend is "${config.backend.type}": no state bucket to bootstrap`);
+    return [];
+  }
+  const bucket = config.backend.bucket;
+  const region = config.backend.region ?? config.region;
+  const s3 = new S3Client(clientSettings(config, region));
+  const changes: string[] = [];
+
+  const exists = await orMissing(s3.send(new HeadBucketCommand({ Bucket: bucket })));
+  if (!exists) {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      }),
+    );
+    changes.push("created the bucket");
+  }
+
+  const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: bucket }));
+  if (versioning.Status !== "Enabled") {
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } }));
+    changes.push("turned versioning on");
+  }
+
+  const encryption = await orMissing(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })));
+  if (!encryption?.ServerSideEncryptionConfiguration?.Rules?.length) {
+    await s3.send(
+      new PutBucketEncryptionCommand({
+        Bucket: bucket,
+        ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] },
+      }),
+    );
+    changes.push("turned default encryption on (SSE-S3)");
+  }
+
+  const block = await orMissing(s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })));
+  const cfg = block?.PublicAccessBlockConfiguration ?? {};
+  if (!Object.entries(BLOCK_ALL).every(([k, v]) => cfg[k as keyof typeof BLOCK_ALL] === v)) {
+    await s3.send(new PutPublicAccessBlockCommand({ Bucket: bucket, PublicAccessBlockConfiguration: BLOCK_ALL }));
+    changes.push("blocked public access");
+  }
+
+  // The emulator speaks plain HTTP and enforces bucket policies, so a TLS-only policy would lock
+  // Terraform out of its own state there; real AWS always gets it.
+  if (config.emulator) {
+    log(`state bucket ${bucket}: TLS-only policy not applied on the emulator (it serves plain HTTP)`);
+    return report(changes);
+  }
+  const want = tlsOnlyPolicy(bucket);
+  const policy = await orMissing(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+  if (!policy?.Policy || JSON.stringify(JSON.parse(policy.Policy)) !== want) {
+    await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: want }));
+    changes.push("set the TLS-only bucket policy");
+  }
+
+  return report(changes);
+
+  function report(done: string[]): string[] {
+    log(done.length > 0 ? `state bucket ${bucket} (${region}): ${done.join(", ")}` : `state bucket ${bucket} (${region}): already set up, no changes`);
+    return done;
+  }
+}
+
+if (require.main === module) {
+  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
+  (async () => {
+    const config = loadConfig(file);
+    await bootstrapState(config);
+  })().catch((err) => fail(err instanceof ConfigError ? err.message : `bootstrap of the state bucket failed: ${describeAwsError(err)}`));
+}
+
+export function describeAwsError(err: unknown): string {
+  const e = err as { name?: string; message?: string; code?: string };
+  if (e.code === "ECONNREFUSED" || /ECONNREFUSED/.test(e.message ?? "")) {
+    return `nothing answers at the AWS endpoint (${e.message}); for the local emulator run scripts/emulator.sh start`;
+  }
+  return `${e.name ?? "Error"}: ${e.message ?? String(err)}`;
+}
