@@ -4,8 +4,10 @@ import { ValidationError } from "./constructs/errors";
 
 const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
 try {
+  // The config is checked before the App exists, so a bad one leaves cdktf.out untouched.
+  const config = loadConfig(file);
   const app = new App();
-  buildStacks(app, loadConfig(file));
+  buildStacks(app, config);
   app.synth();
 } catch (err) {
   if (err instanceof ConfigError || err instanceof ValidationError) {
