@@ -3,7 +3,7 @@ import { AppStack } from "./app-stack";
 import { AppConfig } from "./config";
 import { NetworkStack } from "./network-stack";
 
-export { loadConfig, ConfigError, DEFAULT_CONFIG } from "./config";
+export { loadConfig, ConfigError, DEFAULT_CONFIG, functionNameOf } from "./config";
 export type { AppConfig } from "./config";
 
 export const stackNames = (config: AppConfig) => ({ network: `${config.name}-network`, app: `${config.name}-app` });

@@ -1,4 +1,5 @@
 /** Synthesis helpers for the unit suites: parsed JSON and reference strings, so tests assert relationships. */
+import "cdktf/lib/testing/adapters/jest"; // types of the cdktf matchers (setup.js installs them)
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";

@@ -1,0 +1,66 @@
+# fixed-egress: the commands. `make help` lists them.
+SHELL := /bin/bash
+export NODE_NO_WARNINGS := 1
+export CHECKPOINT_DISABLE := 1
+TSX := node --import tsx
+
+.PHONY: help install demo destroy deploy bootstrap synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+
+help:
+	@cat help
+
+node_modules/.install-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.install-stamp  ## node packages and the emulator's virtualenv
+	@scripts/emulator.sh install
+
+demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
+	@scripts/emulator.sh start
+	@$(TSX) scripts/demo.ts
+
+deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials) without starting the emulator
+	@$(TSX) scripts/demo.ts
+
+destroy: node_modules/.install-stamp  ## destroy both stacks, app first
+	@$(TSX) scripts/destroy.ts
+
+bootstrap: node_modules/.install-stamp  ## create/check the S3 state bucket of FIXED_EGRESS_CONFIG
+	@$(TSX) scripts/bootstrap-state.ts
+
+synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
+	@scripts/tf-env.sh cdktf synth
+
+typecheck: node_modules/.install-stamp
+	@npx tsc --noEmit -p .
+
+test: install typecheck  ## every suite: unit, terraform, lambda (real PostgreSQL), e2e (emulator)
+	@npx jest --runInBand
+
+test-unit: node_modules/.install-stamp
+	@npx jest __tests__/unit
+
+test-terraform: node_modules/.install-stamp
+	@npx jest --runInBand __tests__/terraform
+
+test-lambda: node_modules/.install-stamp
+	@npx jest --runInBand __tests__/lambda
+
+test-e2e: install
+	@npx jest --runInBand __tests__/e2e
+
+emulator-start: install
+	@scripts/emulator.sh start
+
+emulator-stop:
+	@scripts/emulator.sh stop
+
+emulator-status:
+	@scripts/emulator.sh status
+
+build: node_modules/.install-stamp  ## compile the constructs library to dist/
+	@npx tsc -p tsconfig.json
+
+clean:
+	rm -rf cdktf.out dist .run

@@ -1,0 +1,54 @@
+/**
+ * The main job: bootstrap remote state, deploy the network stack then the app stack with cdktf
+ * (terraform init/plan/apply against S3 state with locking), print the egress IPs to allow-list.
+ * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts   (make demo)
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { bootstrapState, describeAwsError } from "./bootstrap-state";
+import { fail } from "./cli";
+import { RUN_DIR, failStep, say, step, terraformOutcome } from "./steps";
+
+async function main(): Promise<void> {
+  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
+  let config;
+  try {
+    config = loadConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const names = stackNames(config);
+  say(`fixed-egress: deploying "${config.name}" (${file}) to ${config.emulator ? `the local emulator at ${config.emulator.endpoint}` : `AWS ${config.region}`}`);
+
+  say("==> state bucket");
+  try {
+    await bootstrapState(config, (line) => say(`    ${line}`));
+  } catch (err) {
+    fail(`state bootstrap failed: ${describeAwsError(err)}`);
+  }
+
+  const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
+  if (synth.code !== 0) failStep("synth", synth);
+
+  const outputsFile = (stack: string) => join(RUN_DIR, `outputs-${stack}.json`);
+  for (const stack of [names.network, names.app]) {
+    const args = ["deploy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--outputs-file", outputsFile(stack)];
+    const r = await step(`${stack}: terraform init, plan, apply`, "cdktf", args, `deploy-${stack}`, {
+      FIXED_EGRESS_CONFIG: file,
+    });
+    if (r.code !== 0) failStep(`deploy of ${stack}`, r);
+    say(`    ${stack}: ${terraformOutcome(r.output)}`);
+  }
+
+  const outputsOf = (stack: string) => (JSON.parse(readFileSync(outputsFile(stack), "utf8")) as Record<string, Record<string, unknown>>)[stack] ?? {};
+  const net = outputsOf(names.network);
+  const app = outputsOf(names.app);
+  say("");
+  say(`Egress IPs to allow-list at the database: ${(net.egress_ips as string[]).join(", ")}`);
+  say(`VPC: ${net.vpc_id}    function: ${app.function_name}`);
+  say(`Tear down with: make destroy${file === DEFAULT_CONFIG ? "" : ` FIXED_EGRESS_CONFIG=${file}`}`);
+}
+
+main().catch((err) => fail(`demo failed: ${err instanceof Error ? err.message : String(err)}`));

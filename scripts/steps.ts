@@ -1,0 +1,68 @@
+/** Shared pieces of the command-line jobs: run a step with a visible phase, keep its log, fail in one sentence. */
+import { spawn } from "child_process";
+import { appendFileSync, mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { fail } from "./cli";
+
+export const ROOT = join(__dirname, "..");
+export const RUN_DIR = process.env.FIXED_EGRESS_RUN_DIR ?? join(ROOT, ".run");
+
+export const say = (line: string) => process.stdout.write(`${line}\n`);
+
+export interface StepResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/**
+ * Runs a command through scripts/tf-env.sh, writing its output to .run/<log>.log; returns the text.
+ * Long steps print one line when they start and one when they end, with the seconds taken.
+ */
+export function step(label: string, cmd: string, args: string[], log: string, env: NodeJS.ProcessEnv = {}): Promise<StepResult> {
+  mkdirSync(RUN_DIR, { recursive: true });
+  const logFile = join(RUN_DIR, `${log}.log`);
+  writeFileSync(logFile, `$ ${cmd} ${args.join(" ")}\n`);
+  const started = Date.now();
+  say(`==> ${label}`);
+  return new Promise((resolve) => {
+    const child = spawn(join(ROOT, "scripts", "tf-env.sh"), [cmd, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_NO_WARNINGS: "1", FORCE_COLOR: "0", NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const take = (d: Buffer) => {
+      const text = d.toString();
+      output += text;
+      appendFileSync(logFile, text);
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
+    child.on("close", (code) => {
+      say(`    ${code === 0 ? "done" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
+      resolve({ code: code ?? 1, output });
+    });
+  });
+}
+
+/** Terraform's own error lines from a cdktf/terraform log, without spinners and colour codes. */
+export function terraformErrors(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  const lines = plain.split("\n").map((l) => l.replace(/^\s*(\S+\s+)?[│╷╵]\s?/, "").trimEnd());
+  const start = lines.findIndex((l) => /Error:/.test(l));
+  return start < 0 ? lines.filter(Boolean).slice(-15).join("\n") : lines.slice(start, start + 15).filter(Boolean).join("\n");
+}
+
+/** What Terraform said it did: "no changes" or its "Apply complete!/Destroy complete!" line. */
+export function terraformOutcome(output: string): string {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  if (/No changes\./.test(plain)) return "no changes";
+  const m = /(Apply complete!|Destroy complete!)[^\n]*/.exec(plain);
+  return m ? m[0].trim() : "finished";
+}
+
+export function failStep(what: string, r: StepResult): never {
+  return fail(`${what} failed:\n${terraformErrors(r.output)}`);
+}
