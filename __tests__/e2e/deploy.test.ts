@@ -1,0 +1,120 @@
+/**
+ * Both stacks applied with real Terraform on the emulator against remote S3 state; the topology checked
+ * through the AWS API; a second plan is empty; destroy leaves nothing of the project behind.
+ */
+import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, RouteTable } from "@aws-sdk/client-ec2";
+import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { VPC_ACCESS_POLICY_ARN } from "../../constructs";
+import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
+import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
+
+jest.setTimeout(600_000);
+
+let emu: Emulator;
+let d: Deployment;
+let ec2: EC2Client;
+
+const defaultRoute = (t: RouteTable) => t.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
+
+beforeAll(async () => {
+  emu = startEmulator();
+  ec2 = new EC2Client(clientFor(emu.endpoint));
+  d = await prepare(emulatorConfig(emu.endpoint, "e2e"));
+  await d.apply("network");
+  await d.apply("app");
+});
+
+afterAll(async () => {
+  await d?.cleanup();
+  emu?.stop();
+});
+
+describe("deploy on the emulator", () => {
+  it("builds the VPC, the Internet Gateway and the routing the design asks for", async () => {
+    const net = await d.outputs("network");
+    const vpcId: string = net.vpc_id;
+    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }));
+    expect(Vpcs![0].CidrBlock).toBe("10.0.0.0/16");
+
+    const { InternetGateways } = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] }));
+    expect(InternetGateways).toHaveLength(1);
+    const igwId = InternetGateways![0].InternetGatewayId;
+
+    const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
+    const tableOf = (subnetId: string) => RouteTables!.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId))!;
+
+    for (const subnetId of net.public_subnet_ids as string[]) {
+      expect(defaultRoute(tableOf(subnetId))?.GatewayId).toBe(igwId);
+    }
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    expect(NatGateways).toHaveLength(1);
+    for (const subnetId of net.private_subnet_ids as string[]) {
+      const route = defaultRoute(tableOf(subnetId));
+      expect(route?.GatewayId).toBeUndefined();
+      const nat = NatGateways!.find((n) => n.NatGatewayId === route?.NatGatewayId);
+      expect(nat).toBeDefined();
+      expect(net.public_subnet_ids).toContain(nat!.SubnetId);
+    }
+  });
+
+  it("gives each NAT Gateway an Elastic IP whose public IP is in the egress_ips output", async () => {
+    const net = await d.outputs("network");
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
+    for (const nat of NatGateways!) {
+      const allocationId = nat.NatGatewayAddresses![0].AllocationId;
+      const eip = Addresses!.find((a) => a.AllocationId === allocationId)!;
+      expect(eip.Domain).toBe("vpc");
+      expect(net.egress_ips).toContain(eip.PublicIp);
+    }
+    expect(net.egress_ips).toHaveLength(NatGateways!.length);
+  });
+
+  it("runs the function in exactly the private subnets, with our security group and the VPC access role", async () => {
+    const net = await d.outputs("network");
+    const app = await d.outputs("app");
+    const lambda = new LambdaClient(clientFor(emu.endpoint));
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: app.function_name }));
+    // moto reports a made-up VpcId for functions; subnets and security groups are what it keeps.
+    expect([...fn.VpcConfig!.SubnetIds!].sort()).toEqual([...net.private_subnet_ids].sort());
+    expect(fn.VpcConfig!.SecurityGroupIds).toEqual([app.security_group_id]);
+    expect(fn.Environment!.Variables!.EGRESS_IPS).toBe((net.egress_ips as string[]).join(","));
+    const roleName = fn.Role!.split("/").pop()!;
+    const iam = new IAMClient(clientFor(emu.endpoint));
+    const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+    expect(AttachedPolicies!.map((p) => p.PolicyArn)).toEqual([VPC_ACCESS_POLICY_ARN]);
+  });
+
+  it("keeps each stack's state in the bucket under its own key", async () => {
+    const s3 = new S3Client(clientFor(emu.endpoint));
+    for (const key of ["fixed-egress/e2e-network.tfstate", "fixed-egress/e2e-app.tfstate"]) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: "fixed-egress-e2e-state", Key: key }));
+      expect(head.ContentLength).toBeGreaterThan(100);
+    }
+  });
+
+  it("plans no change on a second plan of each stack", async () => {
+    expect(await d.planExitCode("network")).toBe(0);
+    expect(await d.planExitCode("app")).toBe(0);
+  });
+
+  it("leaves nothing of the project after destroy (app first)", async () => {
+    const net = await d.outputs("network");
+    await d.destroy("app");
+    await d.destroy("network");
+    const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["fixed-egress"] }] }));
+    expect(Vpcs).toEqual([]);
+    const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpc_id] }] }));
+    expect(Subnets).toEqual([]);
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    (NatGateways ?? []).forEach((n) => expect(n.State).toBe("deleted"));
+    const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
+    expect(Addresses).toEqual([]);
+    const { Functions } = await new LambdaClient(clientFor(emu.endpoint)).send(new ListFunctionsCommand({}));
+    expect(Functions).toEqual([]);
+    const { Roles } = await new IAMClient(clientFor(emu.endpoint)).send(new ListRolesCommand({}));
+    expect((Roles ?? []).filter((r) => r.RoleName?.startsWith("e2e"))).toEqual([]);
+  });
+});

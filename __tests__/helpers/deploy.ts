@@ -1,0 +1,71 @@
+/** Real Terraform against the emulator: synth a config, apply/plan/destroy its stacks with remote S3 state. */
+import type { AppConfig } from "../../stacks";
+import { bootstrapState } from "../../scripts/bootstrap-state";
+import { synthApp, SynthesizedApp } from "./app";
+import { LOCAL_CONFIG, derivedConfig } from "./config";
+import { terraform } from "./terraform";
+
+export interface Deployment {
+  readonly config: AppConfig;
+  readonly synth: SynthesizedApp;
+  apply(which: "network" | "app"): Promise<void>;
+  outputs(which: "network" | "app"): Promise<Record<string, any>>;
+  /** exit code of `plan -detailed-exitcode`: 0 no changes, 2 changes */
+  planExitCode(which: "network" | "app"): Promise<number>;
+  destroy(which: "network" | "app"): Promise<void>;
+  /** destroys whatever was applied, app first; never throws (for cleanup) */
+  cleanup(): Promise<void>;
+}
+
+/** A config derived from local.json, pointed at `endpoint`, with its own name (stack names, state keys). */
+export function emulatorConfig(endpoint: string, name: string, edit: (c: any) => void = () => undefined): AppConfig {
+  return derivedConfig(LOCAL_CONFIG, (c) => {
+    c.name = name;
+    c.emulator = { endpoint };
+    c.backend.bucket = "fixed-egress-e2e-state";
+    edit(c);
+  });
+}
+
+export async function prepare(config: AppConfig): Promise<Deployment> {
+  await bootstrapState(config, () => undefined);
+  const synth = synthApp(config);
+  const inited = new Set<string>();
+  const applied = new Set<"network" | "app">();
+  const dir = (w: "network" | "app") => synth.stackDir(w);
+  const init = async (w: "network" | "app") => {
+    if (inited.has(w)) return;
+    await terraform(dir(w), ["init", "-input=false", "-no-color"]);
+    inited.add(w);
+  };
+  const d: Deployment = {
+    config,
+    synth,
+    apply: async (w) => {
+      await init(w);
+      applied.add(w);
+      await terraform(dir(w), ["apply", "-auto-approve", "-input=false", "-no-color"]);
+    },
+    outputs: async (w) => {
+      const r = await terraform(dir(w), ["output", "-json"]);
+      return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    },
+    planExitCode: async (w) => {
+      await init(w);
+      const r = await terraform(dir(w), ["plan", "-detailed-exitcode", "-input=false", "-no-color"], { allowFail: true });
+      if (r.code === 1) throw new Error(`plan of ${w} failed:\n${r.stderr}`);
+      return r.code;
+    },
+    destroy: async (w) => {
+      await init(w);
+      await terraform(dir(w), ["destroy", "-auto-approve", "-input=false", "-no-color"]);
+      applied.delete(w);
+    },
+    cleanup: async () => {
+      for (const w of ["app", "network"] as const) {
+        if (applied.has(w)) await d.destroy(w).catch((err) => console.error(`cleanup of ${w}: ${err.message}`));
+      }
+    },
+  };
+  return d;
+}

@@ -1,0 +1,36 @@
+/** A moto server of the test's own, on a free loopback port, started and stopped by scripts/emulator.sh. */
+import { execFileSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { ROOT } from "./config";
+
+export interface Emulator {
+  readonly endpoint: string;
+  readonly runDir: string;
+  stop(): void;
+}
+
+export function startEmulator(): Emulator {
+  const runDir = mkdtempSync(join(tmpdir(), "fixed-egress-moto-"));
+  const env = { ...process.env, FIXED_EGRESS_RUN_DIR: runDir, FIXED_EGRESS_EMULATOR_PORT: "auto" };
+  const script = join(ROOT, "scripts", "emulator.sh");
+  execFileSync(script, ["start"], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const port = readFileSync(join(runDir, "moto.port"), "utf8").trim();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    runDir,
+    stop: () => {
+      execFileSync(script, ["stop"], { env, stdio: ["ignore", "ignore", "pipe"] });
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** SDK v3 client settings for the emulator. */
+export const clientFor = (endpoint: string) => ({
+  region: "ap-northeast-1",
+  endpoint,
+  forcePathStyle: true,
+  credentials: { accessKeyId: "test", secretAccessKey: "test" },
+});
