@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 export NODE_NO_WARNINGS := 1
 export CHECKPOINT_DISABLE := 1
+# PostgreSQL's server binaries live here on Debian when they are not linked onto PATH.
+export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
 .PHONY: help install demo destroy deploy bootstrap synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
@@ -10,10 +12,11 @@ help:
 	@cat help
 
 node_modules/.install-stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: node_modules/.install-stamp  ## node packages and the emulator's virtualenv
+install: node_modules/.install-stamp  ## Debian packages, node packages and the emulator's virtualenv
+	@scripts/system-deps.sh
 	@scripts/emulator.sh install
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed

@@ -10,4 +10,5 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   testTimeout: 30000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Checks the machine's tools and installs the missing Debian packages (as root).
+# Terraform itself cannot come from Debian: without it this stops with a clear message.
+set -euo pipefail
+
+need=()
+command -v curl >/dev/null || need+=(curl)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+# PostgreSQL 15 server binaries for the probe's tests.
+if ! command -v initdb >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then need+=(postgresql-15); fi
+command -v ip >/dev/null || need+=(iproute2)
+
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages: ${need[*]}; install them with: sudo apt-get install -y ${need[*]}" >&2
+    exit 1
+  fi
+  echo "system-deps: installing ${need[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v terraform >/dev/null; then
+  echo "terraform is not on PATH; install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and run again" >&2
+  exit 1
+fi
