@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install demo destroy deploy bootstrap synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: help install demo destroy deploy bootstrap plan cost synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -31,6 +31,12 @@ destroy: node_modules/.install-stamp  ## destroy both stacks, app first
 
 bootstrap: node_modules/.install-stamp  ## create/check the S3 state bucket of FIXED_EGRESS_CONFIG
 	@$(TSX) scripts/bootstrap-state.ts
+
+plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on an egress IP change; ARGS=--allow-egress-change)
+	@$(TSX) scripts/plan.ts $(ARGS)
+
+cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
+	@$(TSX) scripts/cost.ts --gb $(or $(GB),100)
 
 synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 	@scripts/tf-env.sh cdktf synth

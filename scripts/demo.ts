@@ -7,6 +7,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
 import { bootstrapState, describeAwsError } from "./bootstrap-state";
+import { costLine } from "./cost";
 import { fail } from "./cli";
 import { RUN_DIR, failStep, say, step, terraformOutcome } from "./steps";
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   say("");
   say(`Egress IPs to allow-list at the database: ${(net.egress_ips as string[]).join(", ")}`);
   say(`VPC: ${net.vpc_id}    function: ${app.function_name}`);
+  say(costLine(config));
   say(`Tear down with: make destroy${file === DEFAULT_CONFIG ? "" : ` FIXED_EGRESS_CONFIG=${file}`}`);
 }
 

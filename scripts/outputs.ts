@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     if (!existsSync(join(dir, ".terraform"))) fail(`${stack} has not been deployed from this folder (no ${dir}/.terraform); run make demo first`);
     const r = await step(`${stack} outputs`, "terraform", [`-chdir=${dir}`, "output", "-no-color"], `outputs-${stack}`);
     if (r.code !== 0) fail(`terraform output of ${stack} failed: ${r.output.trim()}`);
-    process.stdout.write(r.output.replace(/^\$ .*\n/, ""));
+    process.stdout.write(r.stdout);
   }
 }
 

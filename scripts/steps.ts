@@ -11,7 +11,9 @@ export const say = (line: string) => process.stdout.write(`${line}\n`);
 
 export interface StepResult {
   readonly code: number;
+  /** stdout and stderr as they came */
   readonly output: string;
+  readonly stdout: string;
 }
 
 /**
@@ -31,16 +33,20 @@ export function step(label: string, cmd: string, args: string[], log: string, en
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let stdout = "";
     const take = (d: Buffer) => {
       const text = d.toString();
       output += text;
       appendFileSync(logFile, text);
     };
-    child.stdout.on("data", take);
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      take(d);
+    });
     child.stderr.on("data", take);
     child.on("close", (code) => {
       say(`    ${code === 0 ? "done" : "FAILED"} in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
-      resolve({ code: code ?? 1, output });
+      resolve({ code: code ?? 1, output, stdout });
     });
   });
 }

@@ -1,4 +1,6 @@
 /** Real Terraform against the emulator: synth a config, apply/plan/destroy its stacks with remote S3 state. */
+import { writeFileSync } from "fs";
+import { basename, join } from "path";
 import type { AppConfig } from "../../stacks";
 import { bootstrapState } from "../../scripts/bootstrap-state";
 import { synthApp, SynthesizedApp } from "./app";
@@ -10,6 +12,8 @@ export interface Deployment {
   readonly synth: SynthesizedApp;
   apply(which: "network" | "app"): Promise<void>;
   outputs(which: "network" | "app"): Promise<Record<string, any>>;
+  /** `terraform show -json` of a fresh plan, written to <stack dir>/<stack>.plan.json; returns the path */
+  planJsonFile(which: "network" | "app"): Promise<string>;
   /** exit code of `plan -detailed-exitcode`: 0 no changes, 2 changes */
   planExitCode(which: "network" | "app"): Promise<number>;
   destroy(which: "network" | "app"): Promise<void>;
@@ -49,6 +53,14 @@ export async function prepare(config: AppConfig): Promise<Deployment> {
     outputs: async (w) => {
       const r = await terraform(dir(w), ["output", "-json"]);
       return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+    },
+    planJsonFile: async (w) => {
+      await init(w);
+      await terraform(dir(w), ["plan", "-input=false", "-no-color", "-out=review.tfplan"]);
+      const show = await terraform(dir(w), ["show", "-json", "review.tfplan"]);
+      const file = join(dir(w), `${basename(dir(w))}.plan.json`);
+      writeFileSync(file, show.stdout);
+      return file;
     },
     planExitCode: async (w) => {
       await init(w);

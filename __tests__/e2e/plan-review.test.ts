@@ -1,0 +1,58 @@
+/** The plan review on real plans from the emulator: a NAT replacement is refused, a tag change passes. */
+import { join } from "path";
+import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
+import { Emulator, startEmulator } from "../helpers/emulator";
+import { ROOT } from "../helpers/config";
+import { run } from "../helpers/terraform";
+
+jest.setTimeout(600_000);
+
+let emu: Emulator;
+let d: Deployment;
+beforeAll(async () => {
+  emu = startEmulator();
+  d = await prepare(emulatorConfig(emu.endpoint, "review"));
+  await d.apply("network");
+});
+afterAll(async () => {
+  await d?.cleanup();
+  emu?.stop();
+});
+
+const review = (...args: string[]) => run("node", ["--import", "tsx", join(ROOT, "scripts", "plan-review.ts"), ...args]);
+
+it("refuses a plan that replaces the NAT Gateway, naming the resources, unless allowed", async () => {
+  // Moving the first public subnet forces a new subnet, hence a new NAT Gateway and new private routes.
+  const moved = await prepare(emulatorConfig(emu.endpoint, "review", (c) => (c.network.publicSubnetCidrs[0] = "10.0.5.0/24")));
+  const file = await moved.planJsonFile("network");
+  const r = await review(file);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^plan-review: aws_nat_gateway\.network_nat_gateway-0_\w+ would be replaced/m);
+  expect(r.stderr).toMatch(/^plan-review: aws_route\.network_private_default-route-0_\w+ would point 0\.0\.0\.0\/0 at a NAT Gateway known only after apply instead of nat-/m);
+  expect(r.stdout).toContain("### review-network");
+  expect(r.stdout).toMatch(/\| replace \| `aws_nat_gateway\.network_nat_gateway-0_\w+` \|/);
+  expect(r.stdout).toContain("this plan is refused");
+  expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+
+  const allowed = await review("--allow-egress-change", file);
+  expect(allowed.code).toBe(0);
+  expect(allowed.stdout).toContain("allowed by --allow-egress-change");
+});
+
+it("passes a plan that only changes a tag, and shows today's egress IP", async () => {
+  const net = await d.outputs("network");
+  const tagged = await prepare(emulatorConfig(emu.endpoint, "review", (c) => (c.tags = { Owner: "data-team" })));
+  const r = await review(await tagged.planJsonFile("network"));
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\d+ to add, [1-9]\d* to change, 0 to replace, 0 to destroy\./);
+  expect(r.stdout).toContain(`- today: ${net.egress_ips[0]}`);
+  expect(r.stdout).toContain("No egress IP changes.");
+});
+
+it("rejects a file that is not a plan with one sentence and exit 2", async () => {
+  const r = await review(join(ROOT, "config", "local.json"));
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  expect(r.stderr).toMatch(/local\.json is JSON but not a Terraform plan/);
+});

@@ -1,0 +1,50 @@
+/**
+ * make plan: synth, `terraform plan -out` and `terraform show -json` for each stack, then the review.
+ * Plans land in .run/plans/<stack>.plan.json. Extra arguments go to the review (--allow-egress-change).
+ */
+import { mkdirSync, writeFileSync } from "fs";
+import { join } from "path";
+import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { fail } from "./cli";
+import { main as review } from "./plan-review";
+import { ROOT, RUN_DIR, failStep, say, step } from "./steps";
+
+async function main(): Promise<void> {
+  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
+  let config;
+  try {
+    config = loadConfig(file);
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
+  if (synth.code !== 0) failStep("synth", synth);
+  const plansDir = join(RUN_DIR, "plans");
+  mkdirSync(plansDir, { recursive: true });
+  const files: string[] = [];
+  const names = stackNames(config);
+  for (const stack of [names.network, names.app]) {
+    const dir = join(ROOT, "cdktf.out", "stacks", stack);
+    const tf = (label: string, args: string[]) => step(`${stack}: ${label}`, "terraform", [`-chdir=${dir}`, ...args], `plan-${stack}-${args[0]}`);
+    const init = await tf("terraform init", ["init", "-input=false", "-no-color"]);
+    if (init.code !== 0) failStep(`terraform init of ${stack}`, init);
+    const plan = await tf("terraform plan", ["plan", "-input=false", "-no-color", "-lock-timeout=60s", "-out=review.tfplan"]);
+    if (plan.code !== 0) {
+      if (stack === names.app && /cross-stack-output|Unsupported attribute/.test(plan.output)) {
+        say(`    ${stack}: not planned; it reads ${names.network}'s state, so plan it after ${names.network} is applied`);
+        continue;
+      }
+      failStep(`terraform plan of ${stack}`, plan);
+    }
+    const show = await tf("terraform show -json", ["show", "-json", "review.tfplan"]);
+    if (show.code !== 0) failStep(`terraform show of ${stack}`, show);
+    const out = join(plansDir, `${stack}.plan.json`);
+    writeFileSync(out, show.stdout);
+    files.push(out);
+  }
+  say("");
+  process.exitCode = review([...process.argv.slice(2), ...files]);
+}
+
+main().catch((err) => fail(`plan failed: ${err instanceof Error ? err.message : String(err)}`));
