@@ -5,8 +5,11 @@ import { dirname, join, resolve } from "path";
 import { buildSync } from "esbuild";
 import { zipSync } from "fflate";
 
+/** The Node.js Lambda runtime ships AWS SDK v3; pg-native is an optional binding pg never needs here. */
+export const DEFAULT_EXTERNAL = ["@aws-sdk/*", "pg-native"];
+
 export interface BundleOptions {
-  /** Modules left out of the bundle. @default ["@aws-sdk/*", "pg-native"] (the Node.js Lambda runtime ships AWS SDK v3) */
+  /** Modules left out of the bundle. @default DEFAULT_EXTERNAL */
   readonly external?: string[];
   /** Where the archive is written. @default <os tmpdir>/fixed-egress-bundles */
   readonly outDir?: string;
@@ -45,7 +48,7 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     format: "cjs",
     minify: true,
     legalComments: "none",
-    external: options.external ?? ["@aws-sdk/*", "pg-native"],
+    external: options.external ?? DEFAULT_EXTERNAL,
     outfile: "index.js",
     write: false,
     logLevel: "silent",

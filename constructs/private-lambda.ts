@@ -7,7 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { Bundle, bundleNodeFunction } from "./bundle";
+import { Bundle, DEFAULT_EXTERNAL, bundleNodeFunction } from "./bundle";
 import { parseCidr } from "./cidr";
 import { ValidationError } from "./errors";
 import { IPrivateNetwork } from "./fixed-egress-network";
@@ -27,6 +27,8 @@ export interface DatabaseAccessProps {
 export interface LambdaCodeProps {
   /** Source entry (TypeScript or JavaScript) that exports the handler; bundled by esbuild into a deterministic zip. */
   readonly entry: string;
+  /** Modules the function never loads at run time, left out of the bundle (besides the AWS SDK). @default [] */
+  readonly exclude?: string[];
 }
 
 export interface PrivateLambdaProps {
@@ -138,7 +140,7 @@ export class PrivateLambda extends Construct {
       tags: tags(`${name}-logs`),
     });
 
-    this.bundle = bundleNodeFunction(props.code.entry);
+    this.bundle = bundleNodeFunction(props.code.entry, { external: [...DEFAULT_EXTERNAL, ...(props.code.exclude ?? [])] });
     const asset = new TerraformAsset(this, "code", { path: this.bundle.zipPath, type: AssetType.FILE });
     const environment = { ...(props.environment ?? {}), ...(props.passwordSecretArn ? { PASSWORD_SECRET_ARN: props.passwordSecretArn } : {}) };
 

@@ -1,6 +1,8 @@
-/** Bundles lambda-src like a synth does and prints the archive's path, size and hash. */
-import { bundleNodeFunction } from "../constructs/bundle";
-import { PROBE_ENTRY } from "../stacks/app-stack";
+/** Bundles lambda-src as a synth does, once per database engine, and prints each archive's path, size and hash. */
+import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../constructs/bundle";
+import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
 
-const b = bundleNodeFunction(PROBE_ENTRY);
-process.stdout.write(`${b.zipPath}\n${(b.sizeBytes / 1024).toFixed(1)} KiB zipped, sha256 ${b.sha256Base64}\n`);
+for (const [engine, exclude] of Object.entries(UNUSED_DRIVERS)) {
+  const b = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...exclude] });
+  process.stdout.write(`${engine}: ${(b.sizeBytes / 1024).toFixed(1)} KiB zipped, sha256 ${b.sha256Base64}, ${b.zipPath}\n`);
+}

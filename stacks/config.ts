@@ -4,6 +4,8 @@ import schema from "../config/schema.json";
 import { validateNetworkProps } from "../constructs/fixed-egress-network";
 import { validateLambdaProps } from "../constructs/private-lambda";
 import type { NatMode } from "../constructs/fixed-egress-network";
+import { DEFAULT_PORTS } from "../lambda-src/settings";
+import type { Engine, TlsMode } from "../lambda-src/settings";
 
 export const DEFAULT_CONFIG = "config/local.json";
 
@@ -35,7 +37,7 @@ export interface AppConfig {
     readonly timeoutSeconds: number;
     readonly logRetentionDays: number;
     readonly database: {
-      readonly engine: "postgres";
+      readonly engine: Engine;
       readonly host: string;
       readonly port: number;
       readonly name: string;
@@ -43,6 +45,7 @@ export interface AppConfig {
       readonly passwordSecretArn?: string;
       readonly cidrs?: string[];
       readonly connectTimeoutMs: number;
+      readonly tls: TlsMode;
     };
   };
 }
@@ -115,6 +118,8 @@ export function loadConfig(file: string): AppConfig {
       .filter((l) => !seen.has(l) && seen.add(l));
     throw new ConfigError(lines);
   }
+  const raw = data as { lambda: { database: { engine: Engine; port?: number } } };
+  raw.lambda.database.port ??= DEFAULT_PORTS[raw.lambda.database.engine];
   const config = data as unknown as AppConfig;
   const lines: string[] = [];
   const network = validateNetworkProps({ name: config.name, ...config.network });

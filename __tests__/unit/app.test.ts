@@ -75,6 +75,28 @@ describe("the app", () => {
     expect(b).toEqual(a);
   });
 
+  it("follows the database engine: mysql opens 3306 by default and tells the probe", () => {
+    const s = synthApp(
+      derivedConfig(LOCAL_CONFIG, (x) => {
+        x.lambda.database.engine = "mysql";
+        delete x.lambda.database.port;
+      }),
+    );
+    const sg = Object.values(s.app.resource.aws_security_group)[0] as any;
+    expect(sg.egress.find((r: any) => r.description === "External database")).toMatchObject({ from_port: 3306, to_port: 3306 });
+    const fn = Object.values(s.app.resource.aws_lambda_function)[0] as any;
+    expect(fn.environment.variables).toMatchObject({ DB_ENGINE: "mysql", DB_PORT: "3306", DB_TLS: "disable" });
+    expect(fn.source_code_hash).not.toBe((Object.values(local.app.resource.aws_lambda_function)[0] as any).source_code_hash);
+  });
+
+  it("never puts a password in the synthesized stacks, only the secret's ARN", () => {
+    const arn = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-AbCdEf";
+    const s = synthApp(derivedConfig(LOCAL_CONFIG, (x) => (x.lambda.database.passwordSecretArn = arn)));
+    const fn = Object.values(s.app.resource.aws_lambda_function)[0] as any;
+    expect(fn.environment.variables.PASSWORD_SECRET_ARN).toBe(arn);
+    expect(Object.keys(fn.environment.variables).filter((k) => /PASSWORD$/.test(k))).toEqual([]);
+  });
+
   it("synthesizes nothing from a bad config", () => {
     expect(() => derivedConfig(LOCAL_CONFIG, (x) => (x.network.vpcCidr = "10.0.0.0/33"))).toThrow(/\$\.network\.vpcCidr/);
   });
