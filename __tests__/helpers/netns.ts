@@ -17,6 +17,8 @@ export interface Testbed {
   readonly natPublicIf: string;
   setNat(on: boolean): void;
   setNatLink(up: boolean): void;
+  /** the nat host silently drops what it would forward (a black hole: no reply, no ICMP) */
+  setBlackhole(on: boolean): void;
   destroy(): void;
 }
 
@@ -94,6 +96,10 @@ export function createTestbed(): Testbed {
     natPublicIf: ifs.natOut,
     setNat,
     setNatLink: (up) => inNs(ns.nat, "ip", "link", "set", ifs.natOut, up ? "up" : "down"),
+    setBlackhole: (on) =>
+      sh(["ip", "netns", "exec", ns.nat, "nft", "-f", "-"], on
+        ? "table inet blackhole {\n chain forward {\n  type filter hook forward priority filter; policy drop;\n }\n}\n"
+        : "table inet blackhole\ndelete table inet blackhole\n"),
     destroy,
   };
 }

@@ -24,6 +24,8 @@ export interface PostgresOptions {
   /** run the server inside this network namespace */
   readonly netns?: string;
   readonly port?: number;
+  /** serve TLS with this certificate and key (PEM files) */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 export function freePort(): Promise<number> {
@@ -62,6 +64,7 @@ export async function startPostgres(options: PostgresOptions): Promise<PostgresS
     `unix_socket_directories = '${dir}'`,
     "password_encryption = 'scram-sha-256'",
     "fsync = off",
+    ...(options.tls ? ["ssl = on", `ssl_cert_file = '${options.tls.certFile}'`, `ssl_key_file = '${options.tls.keyFile}'`] : []),
   ];
   writeFileSync(join(data, "postgresql.auto.conf"), conf.join("\n") + "\n");
   writeFileSync(join(data, "pg_hba.conf"), ["local all postgres trust", ...options.hba].join("\n") + "\n");

@@ -1,0 +1,136 @@
+/**
+ * The idea on the data plane: the bundled probe, run in a private host, reaches a database that admits
+ * one address only through a NAT host that owns that address, and is refused or times out without it.
+ */
+import { execFile } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { unzipSync } from "fflate";
+import { readFileSync } from "fs";
+import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../../constructs/bundle";
+import { PROBE_ENTRY, UNUSED_DRIVERS } from "../../stacks/app-stack";
+import { ROOT } from "../helpers/config";
+import { MariaDbServer, startMariaDb } from "../helpers/mariadb";
+import { ADDR, Testbed, createTestbed, testbedUnavailable } from "../helpers/netns";
+import { PostgresServer, startPostgres } from "../helpers/postgres";
+
+jest.setTimeout(120_000);
+
+const unavailable = testbedUnavailable();
+if (unavailable) console.warn(`egress proof skipped: ${unavailable}`);
+const maybe = unavailable ? describe.skip : describe;
+
+const PASSWORD = "egress-proof-pw-51c2";
+const PORTS = { postgres: 5432, mysql: 3306 } as const;
+type Engine = keyof typeof PORTS;
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly result?: { sourceIp: string; egressIpExpected: boolean; engine: string; serverVersion: string };
+  readonly error?: string;
+  readonly ms: number;
+}
+
+maybe("egress proof in network namespaces", () => {
+  let bed: Testbed;
+  let pg: PostgresServer;
+  let maria: MariaDbServer;
+  const work = mkdtempSync(join(tmpdir(), "fixed-egress-proof-"));
+  const bundles: Record<Engine, string> = { postgres: "", mysql: "" };
+
+  beforeAll(async () => {
+    // The real artifacts: each engine's bundle, unzipped as Lambda would.
+    for (const engine of ["postgres", "mysql"] as const) {
+      const zip = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...UNUSED_DRIVERS[engine]] }).zipPath;
+      const dir = join(work, engine);
+      require("fs").mkdirSync(dir);
+      writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(zip))["index.js"]);
+      writeFileSync(
+        join(dir, "invoke.js"),
+        `require("./index.js").handler().then((r) => console.log(JSON.stringify({ ok: true, result: r })), (e) => console.log(JSON.stringify({ ok: false, error: e.message })));\n`,
+      );
+      bundles[engine] = dir;
+    }
+    bed = createTestbed();
+    pg = await startPostgres({ listen: ADDR.db, port: PORTS.postgres, netns: bed.ns.db, hba: [`host app probe ${ADDR.egress}/32 scram-sha-256`] });
+    pg.sql(`CREATE ROLE probe LOGIN PASSWORD '${PASSWORD}'`);
+    pg.sql("CREATE DATABASE app OWNER probe");
+    maria = await startMariaDb({ bind: ADDR.db, port: PORTS.mysql, netns: bed.ns.db });
+    maria.sql(`CREATE DATABASE app; CREATE USER 'probe'@'${ADDR.egress}' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON app.* TO 'probe'@'${ADDR.egress}';`);
+  });
+
+  afterAll(async () => {
+    pg?.stop();
+    await maria?.stop();
+    bed?.destroy();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Runs the bundled handler with node inside the private host. */
+  function invoke(engine: Engine, timeoutMs = 3000): Promise<Outcome> {
+    const env = {
+      PATH: process.env.PATH,
+      NODE_PATH: join(ROOT, "node_modules"), // the Lambda runtime provides the AWS SDK
+      DB_ENGINE: engine,
+      DB_HOST: ADDR.db,
+      DB_PORT: String(PORTS[engine]),
+      DB_NAME: "app",
+      DB_USER: "probe",
+      DB_PASSWORD: PASSWORD,
+      EGRESS_IPS: ADDR.egress,
+      CONNECT_TIMEOUT_MS: String(timeoutMs),
+    };
+    const started = Date.now();
+    return new Promise((resolve, reject) =>
+      execFile("ip", ["netns", "exec", bed.ns.private, process.execPath, join(bundles[engine], "invoke.js")], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+        if (err) return reject(new Error(`probe process failed: ${stderr || err.message}`));
+        resolve({ ...(JSON.parse(stdout.trim().split("\n").pop()!) as Outcome), ms: Date.now() - started });
+      }),
+    );
+  }
+
+  for (const engine of ["postgres", "mysql"] as const) {
+    describe(engine, () => {
+      afterEach(() => {
+        bed.setNat(true);
+        bed.setNatLink(true);
+        bed.setBlackhole(false);
+      });
+
+      it("reaches the database through the NAT host: the database sees the egress IP", async () => {
+        const out = await invoke(engine);
+        expect(out.error).toBeUndefined();
+        expect(out.result).toMatchObject({ engine, sourceIp: ADDR.egress, egressIpExpected: true });
+        expect(out.result!.serverVersion).toMatch(engine === "postgres" ? /^PostgreSQL 15/ : /MariaDB/);
+      });
+
+      it("is refused without the NAT rule, and says which egress IPs must be allow-listed", async () => {
+        bed.setNat(false);
+        const out = await invoke(engine);
+        expect(out.ok).toBe(false);
+        expect(out.error).toMatch(new RegExp(`^database ${ADDR.db}:${PORTS[engine]}: the database refused the login of user "probe"`));
+        expect(out.error).toContain(ADDR.private); // the database names the address it saw
+        expect(out.error).toMatch(new RegExp(`check that the database allow-lists the egress IPs ${ADDR.egress}$`));
+      });
+
+      it("fails at once, with a clear message, when the NAT host's link is down", async () => {
+        bed.setNatLink(false);
+        const out = await invoke(engine, 2000);
+        expect(out.ok).toBe(false);
+        // The NAT host has no route left and answers with ICMP unreachable.
+        expect(out.error).toMatch(new RegExp(`^database ${ADDR.db}:${PORTS[engine]}: (no route to the database|no answer within 2000 ms) \\(`));
+        expect(out.ms).toBeLessThan(2000 + 3000); // timeout plus node's start-up
+      });
+
+      it("gives up after its connect timeout, not a hang, when the NAT host drops everything", async () => {
+        bed.setBlackhole(true);
+        const out = await invoke(engine, 2000);
+        expect(out.ok).toBe(false);
+        expect(out.error).toMatch(new RegExp(`^database ${ADDR.db}:${PORTS[engine]}: no answer within 2000 ms \\(`));
+        expect(out.ms).toBeGreaterThanOrEqual(2000);
+        expect(out.ms).toBeLessThan(2000 + 3000);
+      });
+    });
+  }
+});
