@@ -23,8 +23,8 @@ demo: install  ## the main job: emulator up, state bootstrapped, both stacks dep
 	@scripts/emulator.sh start
 	@$(TSX) scripts/demo.ts
 
-deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials) without starting the emulator
-	@$(TSX) scripts/demo.ts
+deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials); no emulator, no bootstrap
+	@$(TSX) scripts/demo.ts --no-bootstrap
 
 destroy: node_modules/.install-stamp  ## destroy both stacks, app first
 	@$(TSX) scripts/destroy.ts

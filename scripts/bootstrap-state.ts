@@ -63,6 +63,7 @@ export async function bootstrapState(config: AppConfig, log: (line: string) => v
 
   const exists = await orMissing(s3.send(new HeadBucketCommand({ Bucket: bucket })));
   if (!exists) {
+    log(`state bucket ${bucket} is missing${config.emulator ? " (the emulator keeps everything in memory; a restart forgets it and every resource)" : ""}: creating it`);
     await s3.send(
       new CreateBucketCommand({
         Bucket: bucket,
@@ -117,18 +118,41 @@ export async function bootstrapState(config: AppConfig, log: (line: string) => v
   }
 }
 
+/**
+ * Makes sure the state bucket exists before Terraform runs, so a missing bucket is reported in one
+ * sentence with the fix instead of Terraform's init error. Terraform never falls back to local state.
+ */
+export async function checkStateBucket(config: AppConfig): Promise<void> {
+  if (config.backend.type !== "s3") return;
+  const region = config.backend.region ?? config.region;
+  const s3 = new S3Client(clientSettings(config, region));
+  let exists;
+  try {
+    exists = await orMissing(s3.send(new HeadBucketCommand({ Bucket: config.backend.bucket })));
+  } catch (err) {
+    throw new Error(describeAwsError(err, config));
+  }
+  if (!exists) {
+    const restarted = config.emulator ? " (the emulator keeps everything in memory: was it restarted?)" : "";
+    throw new Error(`the state bucket ${config.backend.bucket} does not exist in ${region}${restarted}; create it with: make bootstrap`);
+  }
+}
+
 if (require.main === module) {
   const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
   (async () => {
     const config = loadConfig(file);
     await bootstrapState(config);
-  })().catch((err) => fail(err instanceof ConfigError ? err.message : `bootstrap of the state bucket failed: ${describeAwsError(err)}`));
+  })().catch((err) => fail(err instanceof ConfigError ? err.message : `bootstrap of the state bucket failed: ${describeAwsError(err, loadConfig(file))}`));
 }
 
-export function describeAwsError(err: unknown): string {
-  const e = err as { name?: string; message?: string; code?: string };
-  if (e.code === "ECONNREFUSED" || /ECONNREFUSED/.test(e.message ?? "")) {
-    return `nothing answers at the AWS endpoint (${e.message}); for the local emulator run scripts/emulator.sh start`;
+/** One sentence for an SDK error; a dead endpoint is named, with how to start the emulator. */
+export function describeAwsError(err: unknown, config?: Pick<AppConfig, "emulator">): string {
+  const e = err as { name?: string; message?: string; code?: string; errors?: { code?: string }[] };
+  const refused = e.code === "ECONNREFUSED" || e.errors?.some((x) => x.code === "ECONNREFUSED") || /ECONNREFUSED/.test(e.message ?? "");
+  if (refused) {
+    const where = config?.emulator ? `the emulator at ${config.emulator.endpoint}` : "the AWS endpoint";
+    return `nothing answers at ${where}${config?.emulator ? "; start it with: make emulator-start" : ""}`;
   }
   return `${e.name ?? "Error"}: ${e.message ?? String(err)}`;
 }

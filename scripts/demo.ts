@@ -1,15 +1,16 @@
 /**
  * The main job: bootstrap remote state, deploy the network stack then the app stack with cdktf
  * (terraform init/plan/apply against S3 state with locking), print the egress IPs to allow-list.
- * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts   (make demo)
+ * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts [--no-bootstrap]
+ *   make demo: with the bootstrap; make deploy: --no-bootstrap (a missing bucket is an error).
  */
 import { readFileSync } from "fs";
 import { join } from "path";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
-import { bootstrapState, describeAwsError } from "./bootstrap-state";
+import { bootstrapState, checkStateBucket, describeAwsError } from "./bootstrap-state";
 import { costLine } from "./cost";
 import { fail } from "./cli";
-import { RUN_DIR, failStep, say, step, terraformOutcome } from "./steps";
+import { ROOT, RUN_DIR, failStep, say, step, terraformOutcome } from "./steps";
 
 async function main(): Promise<void> {
   const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
@@ -25,9 +26,10 @@ async function main(): Promise<void> {
 
   say("==> state bucket");
   try {
-    await bootstrapState(config, (line) => say(`    ${line}`));
+    if (process.argv.includes("--no-bootstrap")) await checkStateBucket(config);
+    else await bootstrapState(config, (line) => say(`    ${line}`));
   } catch (err) {
-    fail(`state bootstrap failed: ${describeAwsError(err)}`);
+    fail(`state bucket: ${err instanceof Error && !("$metadata" in err) ? err.message : describeAwsError(err, config)}`);
   }
 
   const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     const r = await step(`${stack}: terraform init, plan, apply`, "cdktf", args, `deploy-${stack}`, {
       FIXED_EGRESS_CONFIG: file,
     });
-    if (r.code !== 0) failStep(`deploy of ${stack}`, r);
+    if (r.code !== 0) failStep(`deploy of ${stack}`, r, join(ROOT, "cdktf.out", "stacks", stack));
     say(`    ${stack}: ${terraformOutcome(r.output)}`);
   }
 

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { main as review } from "./plan-review";
 import { ROOT, RUN_DIR, failStep, say, step } from "./steps";
@@ -17,6 +18,11 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
+  }
+  try {
+    await checkStateBucket(config);
+  } catch (err) {
+    fail(`state bucket: ${(err as Error).message}`);
   }
   const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
   if (synth.code !== 0) failStep("synth", synth);
@@ -35,7 +41,7 @@ async function main(): Promise<void> {
         say(`    ${stack}: not planned; it reads ${names.network}'s state, so plan it after ${names.network} is applied`);
         continue;
       }
-      failStep(`terraform plan of ${stack}`, plan);
+      failStep(`terraform plan of ${stack}`, plan, dir);
     }
     const show = await tf("terraform show -json", ["show", "-json", "review.tfplan"]);
     if (show.code !== 0) failStep(`terraform show of ${stack}`, show);

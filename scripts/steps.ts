@@ -1,7 +1,7 @@
 /** Shared pieces of the command-line jobs: run a step with a visible phase, keep its log, fail in one sentence. */
 import { spawn } from "child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "fs";
-import { join } from "path";
+import { join, relative } from "path";
 import { fail } from "./cli";
 
 export const ROOT = join(__dirname, "..");
@@ -69,6 +69,27 @@ export function terraformOutcome(output: string): string {
   return m ? m[0].trim() : "finished";
 }
 
-export function failStep(what: string, r: StepResult): never {
-  return fail(`${what} failed:\n${terraformErrors(r.output)}`);
+/**
+ * When Terraform could not take the state lock: who holds it and how to release it. A crashed apply
+ * leaves its lock behind; only its owner, or someone sure nothing runs, should release it.
+ */
+export function lockHint(output: string, stackDir: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  if (!/Error acquiring the state lock/.test(plain)) return undefined;
+  const info = plain.slice(plain.indexOf("Lock Info:"));
+  const field = (name: string) => new RegExp(`^[\\s│]*${name}:[ \\t]+(\\S[^\\n│]*)`, "m").exec(info)?.[1]?.trim();
+  const id = field("ID") ?? "<lock id>";
+  const who = field("Who");
+  const created = field("Created");
+  return [
+    `The state is locked (lock ${id}${who ? `, held by ${who}` : ""}${created ? ` since ${created}` : ""}).`,
+    "If no other apply is running (a crashed or killed one leaves its lock), release it with:",
+    `  scripts/tf-env.sh terraform -chdir=${relative(ROOT, stackDir) || "."} force-unlock -force ${id}`,
+  ].join("\n");
+}
+
+export function failStep(what: string, r: StepResult, stackDir?: string): never {
+  const hint = stackDir ? lockHint(r.output, stackDir) : undefined;
+  return fail(`${what} failed:\n${hint ?? terraformErrors(r.output)}`);
 }

@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
 import { ROOT } from "./config";
 
@@ -29,6 +29,22 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
       resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
+}
+
+/** Starts `terraform <args>` in its own process group (so a signal reaches its provider plugins too). */
+export function startTerraform(dir: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(TF_ENV, ["terraform", ...args], {
+    cwd: dir,
+    env: { ...process.env, TF_INPUT: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const done = new Promise<Run>((resolve) => child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })));
+  return { child, done };
 }
 
 /** `terraform <args>` in a stack folder; throws with Terraform's own error text unless `allowFail`. */
