@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install demo destroy deploy bootstrap plan cost synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: help install demo destroy deploy bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -18,6 +18,7 @@ node_modules/.install-stamp: package.json package-lock.json
 install: node_modules/.install-stamp  ## Debian packages, node packages and the emulator's virtualenv
 	@scripts/system-deps.sh
 	@scripts/emulator.sh install
+	@scripts/scan.sh install
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
 	@scripts/emulator.sh start
@@ -37,6 +38,10 @@ plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on
 
 cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
 	@$(TSX) scripts/cost.ts --gb $(or $(GB),100)
+
+scan: install  ## checkov on the synthesized stacks of FIXED_EGRESS_CONFIG (.checkov.yaml lists each skip and why)
+	@scripts/tf-env.sh cdktf synth >/dev/null
+	@scripts/scan.sh cdktf.out/stacks
 
 synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 	@scripts/tf-env.sh cdktf synth

@@ -22,7 +22,7 @@ install() {
   [ -x "$venv/bin/moto_server" ] && [ "$have" = "$want" ] && return 0
   say "installing moto into $venv"
   python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/scripts/requirements.txt"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/scripts/requirements.txt" 2> >(grep -v "is ignored: it is neither" >&2)
 }
 
 running_pid() {

@@ -3,9 +3,12 @@
  * through the AWS API; a second plan is empty; destroy leaves nothing of the project behind.
  */
 import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, RouteTable } from "@aws-sdk/client-ec2";
-import { IAMClient, ListAttachedRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
+import { GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { readFileSync } from "fs";
+import { filesOf } from "../helpers/app";
 import { VPC_ACCESS_POLICY_ARN } from "../../constructs";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
@@ -18,10 +21,15 @@ let ec2: EC2Client;
 
 const defaultRoute = (t: RouteTable) => t.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
 
+const PASSWORD = "e2e-db-password-4b9d1f";
+let secretArn: string;
+
 beforeAll(async () => {
   emu = startEmulator();
   ec2 = new EC2Client(clientFor(emu.endpoint));
-  d = await prepare(emulatorConfig(emu.endpoint, "e2e"));
+  const secret = await new SecretsManagerClient(clientFor(emu.endpoint)).send(new CreateSecretCommand({ Name: "e2e/db", SecretString: PASSWORD }));
+  secretArn = secret.ARN!;
+  d = await prepare(emulatorConfig(emu.endpoint, "e2e", (c) => (c.lambda.database.passwordSecretArn = secretArn)));
   await d.apply("network");
   await d.apply("app");
 });
@@ -93,6 +101,32 @@ describe("deploy on the emulator", () => {
       const head = await s3.send(new HeadObjectCommand({ Bucket: "fixed-egress-e2e-state", Key: key }));
       expect(head.ContentLength).toBeGreaterThan(100);
     }
+  });
+
+  it("reads the password only through the secret: the function may read exactly that secret", async () => {
+    const app = await d.outputs("app");
+    const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: app.function_name }));
+    expect(fn.Environment!.Variables!.PASSWORD_SECRET_ARN).toBe(secretArn);
+    const iam = new IAMClient(clientFor(emu.endpoint));
+    const roleName = fn.Role!.split("/").pop()!;
+    const { PolicyNames } = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
+    const doc = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: PolicyNames![0] }));
+    expect(JSON.parse(decodeURIComponent(doc.PolicyDocument!)).Statement).toEqual([
+      expect.objectContaining({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }),
+    ]);
+  });
+
+  it("never writes the password into synthesized JSON, plan JSON or state", async () => {
+    const places: Record<string, string> = {};
+    for (const [file, b64] of Object.entries(filesOf(d.synth.outdir))) places[`synth:${file}`] = Buffer.from(b64, "base64").toString("latin1");
+    for (const w of ["network", "app"] as const) places[`plan:${w}`] = readFileSync(await d.planJsonFile(w), "utf8");
+    const s3 = new S3Client(clientFor(emu.endpoint));
+    for (const key of ["fixed-egress/e2e-network.tfstate", "fixed-egress/e2e-app.tfstate"]) {
+      places[`state:${key}`] = await (await s3.send(new GetObjectCommand({ Bucket: "fixed-egress-e2e-state", Key: key }))).Body!.transformToString();
+    }
+    expect(Object.keys(places).length).toBeGreaterThan(5);
+    expect(places["state:fixed-egress/e2e-app.tfstate"]).toContain(secretArn);
+    expect(Object.entries(places).filter(([, text]) => text.includes(PASSWORD)).map(([where]) => where)).toEqual([]);
   });
 
   it("plans no change on a second plan of each stack", async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync } from "fs";
+import { lstatSync, mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join, relative } from "path";
 import { App } from "cdktf";
@@ -24,14 +24,15 @@ export function synthApp(config: AppConfig, outdir = mkdtempSync(join(tmpdir(), 
   return { outdir, network: read("network"), app: read("app"), stackDir };
 }
 
-/** Every file below `dir` with its bytes, keyed by relative path. */
+/** Every file below `dir` with its bytes, keyed by relative path; Terraform's own .terraform folders and links are left out. */
 export function filesOf(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) =>
     readdirSync(d).forEach((name) => {
       const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p).toString("base64");
+      const st = lstatSync(p);
+      if (st.isDirectory() && name !== ".terraform") walk(p);
+      else if (st.isFile()) out[relative(dir, p)] = readFileSync(p).toString("base64");
     });
   walk(dir);
   return out;
