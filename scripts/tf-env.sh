@@ -24,7 +24,7 @@ find_mirror() {
 mirror="$(find_mirror)"
 rc="$root/.run/terraformrc"
 if [ -n "$mirror" ]; then
-  cat > "$rc.tmp" <<RC
+  cat > "$rc.$$" <<RC
 # Written by scripts/tf-env.sh: hashicorp providers from the local mirror, anything else from the registry.
 provider_installation {
   filesystem_mirror {
@@ -37,9 +37,10 @@ provider_installation {
 }
 RC
 else
-  printf '# Written by scripts/tf-env.sh: no provider mirror found, providers come from the registry.\n' > "$rc.tmp"
+  printf "# Written by scripts/tf-env.sh: no provider mirror found, providers come from the registry.\n" > "$rc.$$"
 fi
-mv "$rc.tmp" "$rc"
+# A file of this process then an atomic rename: concurrent runs never see a half-written config.
+mv "$rc.$$" "$rc"
 
 export TF_CLI_CONFIG_FILE="$rc"
 export CHECKPOINT_DISABLE=1

@@ -8,6 +8,7 @@ import { DEFAULT_PORTS } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
 
 export const DEFAULT_CONFIG = "config/local.json";
+export const DEFAULT_KEY_PREFIX = "fixed-egress";
 
 export interface AppConfig {
   readonly name: string;
@@ -58,7 +59,7 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
 const validate = ajv.compile(schema);
 
 /** "/network/publicSubnetCidrs/1" → "$.network.publicSubnetCidrs[1]" */
@@ -85,6 +86,12 @@ function describe(e: ErrorObject): { path: string; message: string } {
       };
     case "enum":
       return { path, message: `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}` };
+    case "type":
+      return { path, message: `must be ${e.params.type}, not ${JSON.stringify(e.data)}` };
+    case "pattern": {
+      const what = (e.parentSchema as { description?: string } | undefined)?.description;
+      return { path, message: `${JSON.stringify(e.data)} does not match ${e.params.pattern}${what ? ` (${what})` : ""}` };
+    }
     case "not":
       return { path, message: "has keys that only the s3 backend takes (bucket, keyPrefix, region); remove them or set type to \"s3\"" };
     default:
@@ -118,8 +125,10 @@ export function loadConfig(file: string): AppConfig {
       .filter((l) => !seen.has(l) && seen.add(l));
     throw new ConfigError(lines);
   }
-  const raw = data as { lambda: { database: { engine: Engine; port?: number } } };
+  // Defaults that depend on another value (JSON Schema defaults cannot).
+  const raw = data as { backend: { type: string; keyPrefix?: string }; lambda: { database: { engine: Engine; port?: number } } };
   raw.lambda.database.port ??= DEFAULT_PORTS[raw.lambda.database.engine];
+  if (raw.backend.type === "s3") raw.backend.keyPrefix ??= DEFAULT_KEY_PREFIX;
   const config = data as unknown as AppConfig;
   const lines: string[] = [];
   const network = validateNetworkProps({ name: config.name, ...config.network });

@@ -54,7 +54,7 @@ describe("config loader", () => {
   });
 
   it("fails on a wrong type", () => {
-    expect(problemsOf((c) => (c.lambda.memoryMb = "256"))).toEqual(["$.lambda.memoryMb: must be integer"]);
+    expect(problemsOf((c) => (c.lambda.memoryMb = "256"))).toEqual([`$.lambda.memoryMb: must be integer, not "256"`]);
   });
 
   it("fails on an unknown region, listing the known ones", () => {

@@ -1,0 +1,113 @@
+/**
+ * Bad configs, table-driven: each is refused with one line naming the JSON path, a non-zero exit, no stack
+ * written and no AWS call. Each runs through the synth entry (main.ts, what `cdktf synth` runs) and through
+ * the main job (scripts/demo.ts), with the emulator endpoint pointed at a listener that counts connections.
+ */
+import { existsSync, mkdtempSync } from "fs";
+import { createServer, Server } from "net";
+import { tmpdir } from "os";
+import { join } from "path";
+import { LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
+import { run } from "../helpers/terraform";
+
+jest.setTimeout(300_000);
+
+type Edit = (c: any) => void;
+/** [what is wrong, edit of local.json (or raw file text), JSON path the message must name] */
+const CASES: [string, Edit | string, string][] = [
+  ["malformed JSON", '{ "name": "demo", ', "$"],
+  ["name missing", (c) => delete c.name, "$.name"],
+  ["name of the wrong type", (c) => (c.name = 42), "$.name"],
+  ["name with capitals and underscore", (c) => (c.name = "Demo_1"), "$.name"],
+  ["empty name", (c) => (c.name = ""), "$.name"],
+  ["unknown top-level key (typo)", (c) => (c.regin = "ap-northeast-1"), "$.regin"],
+  ["unknown region", (c) => (c.region = "ap-northeast-9"), "$.region"],
+  ["backend missing", (c) => delete c.backend, "$.backend"],
+  ["unknown backend type", (c) => (c.backend.type = "gcs"), "$.backend.type"],
+  ["s3 backend without bucket", (c) => delete c.backend.bucket, "$.backend.bucket"],
+  ["invalid bucket name", (c) => (c.backend.bucket = "My_Bucket"), "$.backend.bucket"],
+  ["local backend with s3 keys", (c) => (c.backend.type = "local"), "$.backend"],
+  ["emulator endpoint without scheme", (c) => (c.emulator.endpoint = "localhost:4566"), "$.emulator.endpoint"],
+  ["VPC CIDR syntax", (c) => (c.network.vpcCidr = "10.0.0/16"), "$.network.vpcCidr"],
+  ["VPC CIDR larger than AWS allows", (c) => (c.network.vpcCidr = "10.0.0.0/8"), "$.network.vpcCidr"],
+  ["subnet with host bits set", (c) => (c.network.privateSubnetCidrs[0] = "10.0.10.5/24"), "$.network.privateSubnetCidrs[0]"],
+  ["subnet outside the VPC", (c) => (c.network.privateSubnetCidrs[1] = "10.1.11.0/24"), "$.network.privateSubnetCidrs[1]"],
+  ["overlapping subnets", (c) => (c.network.privateSubnetCidrs[0] = "10.0.0.0/23"), "$.network.privateSubnetCidrs[0]"],
+  ["fewer public subnets than AZs", (c) => (c.network.publicSubnetCidrs = ["10.0.0.0/24"]), "$.network.publicSubnetCidrs"],
+  ["duplicate AZ", (c) => (c.network.availabilityZones = ["ap-northeast-1a", "ap-northeast-1a"]), "$.network.availabilityZones[1]"],
+  ["malformed AZ", (c) => (c.network.availabilityZones[0] = "tokyo-a"), "$.network.availabilityZones[0]"],
+  ["unknown NAT mode", (c) => (c.network.natGateways = "perAZ"), "$.network.natGateways"],
+  ["malformed EIP allocation id", (c) => (c.network.eipAllocationIds = ["eip-1234"]), "$.network.eipAllocationIds[0]"],
+  ["too few EIP allocation ids for perAz", (c) => {
+    c.network.natGateways = "perAz";
+    c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0"];
+  }, "$.network.eipAllocationIds"],
+  ["protectEgressIps not a boolean", (c) => (c.network.protectEgressIps = "yes"), "$.network.protectEgressIps"],
+  ["typo in a network key", (c) => (c.network.natGateway = "single"), "$.network.natGateway"],
+  ["existing IGW without existing VPC", (c) => (c.network.existingInternetGatewayId = "igw-0a1b2c3d4e5f67890"), "$.network.existingInternetGatewayId"],
+  ["flow log retention CloudWatch lacks", (c) => (c.network.flowLogs = { retentionDays: 10 }), "$.network.flowLogs.retentionDays"],
+  ["memory below Lambda's minimum", (c) => (c.lambda.memoryMb = 64), "$.lambda.memoryMb"],
+  ["memory above Lambda's maximum", (c) => (c.lambda.memoryMb = 20480), "$.lambda.memoryMb"],
+  ["timeout of zero", (c) => (c.lambda.timeoutSeconds = 0), "$.lambda.timeoutSeconds"],
+  ["timeout above 900 s", (c) => (c.lambda.timeoutSeconds = 901), "$.lambda.timeoutSeconds"],
+  ["function name with a space", (c) => (c.lambda.functionName = "egress probe"), "$.lambda.functionName"],
+  ["database port above 65535", (c) => (c.lambda.database.port = 70000), "$.lambda.database.port"],
+  ["database port zero", (c) => (c.lambda.database.port = 0), "$.lambda.database.port"],
+  ["database host missing", (c) => delete c.lambda.database.host, "$.lambda.database.host"],
+  ["unknown database engine", (c) => (c.lambda.database.engine = "oracle"), "$.lambda.database.engine"],
+  ["unknown TLS mode", (c) => (c.lambda.database.tls = "on"), "$.lambda.database.tls"],
+  ["malformed secret ARN", (c) => (c.lambda.database.passwordSecretArn = "db-password"), "$.lambda.database.passwordSecretArn"],
+  ["database CIDR with prefix 33", (c) => (c.lambda.database.cidrs = ["203.0.113.50/33"]), "$.lambda.database.cidrs[0]"],
+  ["tag value not a string", (c) => (c.tags = { Owner: 7 }), "$.tags.Owner"],
+];
+
+let listener: Server;
+let connections = 0;
+let endpoint: string;
+
+beforeAll(async () => {
+  listener = createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((r) => listener.listen(0, "127.0.0.1", () => r()));
+  endpoint = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
+});
+afterAll(() => new Promise<void>((r) => listener.close(() => r())));
+
+function configFile(edit: Edit | string): string {
+  if (typeof edit === "string") return writeTempConfig(edit);
+  return writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => {
+    c.emulator.endpoint = endpoint; // any AWS call would land on the listener
+    edit(c);
+  }));
+}
+
+describe("bad input", () => {
+  it("has at least 30 cases", () => expect(CASES.length).toBeGreaterThanOrEqual(30));
+
+  it.each(CASES)("refuses %s", async (_what, edit, path) => {
+    const file = configFile(edit);
+    const outdir = join(mkdtempSync(join(tmpdir(), "fixed-egress-badout-")), "out");
+    const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir };
+    const [synth, demo] = await Promise.all([
+      run("node", ["--import", "tsx", join(ROOT, "main.ts")], { env }),
+      run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts")], { env }),
+    ]);
+    for (const r of [synth, demo]) {
+      expect(r.code).toBe(1);
+      const lines = r.stderr.trim().split("\n");
+      expect(lines).toEqual([expect.stringMatching(/./)]);
+      expect(lines[0].slice(0, file.length + path.length + 4)).toBe(`${file}: ${path}: `);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    expect(existsSync(outdir)).toBe(false);
+    expect(connections).toBe(0);
+  });
+
+  it("refuses a config file that does not exist, naming it", async () => {
+    const r = await run("node", ["--import", "tsx", join(ROOT, "main.ts")], { env: { FIXED_EGRESS_CONFIG: "/nonexistent/env.json" } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe("/nonexistent/env.json: cannot read the config file (ENOENT); set FIXED_EGRESS_CONFIG to an existing file");
+  });
+});
