@@ -6,21 +6,14 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { bootstrapState, checkStateBucket, describeAwsError } from "./bootstrap-state";
 import { costLine } from "./cost";
 import { fail } from "./cli";
-import { ROOT, RUN_DIR, failStep, say, step, terraformOutcome } from "./steps";
+import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, terraformOutcome } from "./steps";
 
 async function main(): Promise<void> {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  let config;
-  try {
-    config = loadConfig(file);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const { file, config } = configFromEnv();
   const names = stackNames(config);
   say(`fixed-egress: deploying "${config.name}" (${file}) to ${config.emulator ? `the local emulator at ${config.emulator.endpoint}` : `AWS ${config.region}`}`);
 
@@ -32,16 +25,14 @@ async function main(): Promise<void> {
     fail(`state bucket: ${err instanceof Error && !("$metadata" in err) ? err.message : describeAwsError(err, config)}`);
   }
 
-  const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
+  const synth = await cdktf("synth", ["synth"], "synth", file);
   if (synth.code !== 0) failStep("synth", synth);
 
   const outputsFile = (stack: string) => join(RUN_DIR, `outputs-${stack}.json`);
   for (const stack of [names.network, names.app]) {
     const args = ["deploy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--outputs-file", outputsFile(stack)];
-    const r = await step(`${stack}: terraform init, plan, apply`, "cdktf", args, `deploy-${stack}`, {
-      FIXED_EGRESS_CONFIG: file,
-    });
-    if (r.code !== 0) failStep(`deploy of ${stack}`, r, join(ROOT, "cdktf.out", "stacks", stack));
+    const r = await cdktf(`${stack}: terraform init, plan, apply`, args, `deploy-${stack}`, file);
+    if (r.code !== 0) failStep(`deploy of ${stack}`, r, stackDir(stack));
     say(`    ${stack}: ${terraformOutcome(r.output)}`);
   }
 
@@ -52,7 +43,7 @@ async function main(): Promise<void> {
   say(`Egress IPs to allow-list at the database: ${(net.egress_ips as string[]).join(", ")}`);
   say(`VPC: ${net.vpc_id}    function: ${app.function_name}`);
   say(costLine(config));
-  say(`Tear down with: make destroy${file === DEFAULT_CONFIG ? "" : ` FIXED_EGRESS_CONFIG=${file}`}`);
+  say(`Tear down with: ${file === DEFAULT_CONFIG ? "" : `FIXED_EGRESS_CONFIG=${file} `}make destroy`);
 }
 
 main().catch((err) => fail(`demo failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -2,19 +2,12 @@
  * Destroys both stacks of a config, the app stack first (it reads the network's state).
  * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/destroy.ts   (make destroy)
  */
-import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { stackNames } from "../stacks";
 import { fail } from "./cli";
-import { failStep, say, step, terraformOutcome } from "./steps";
+import { cdktf, configFromEnv, failStep, say, stackDir, terraformOutcome } from "./steps";
 
 async function main(): Promise<void> {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  let config;
-  try {
-    config = loadConfig(file);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const { file, config } = configFromEnv();
   if (config.emulator) {
     const up = await fetch(`${config.emulator.endpoint.replace(/\/$/, "")}/moto-api/`).then(() => true, () => false);
     if (!up) {
@@ -23,13 +16,12 @@ async function main(): Promise<void> {
     }
   }
   const names = stackNames(config);
-  const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
+  const synth = await cdktf("synth", ["synth"], "synth", file);
   if (synth.code !== 0) failStep("synth", synth);
   for (const stack of [names.app, names.network]) {
-    const r = await step(`${stack}: terraform destroy`, "cdktf", ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies"], `destroy-${stack}`, {
-      FIXED_EGRESS_CONFIG: file,
-    });
-    if (r.code !== 0) failStep(`destroy of ${stack}`, r);
+    const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies"];
+    const r = await cdktf(`${stack}: terraform destroy`, args, `destroy-${stack}`, file);
+    if (r.code !== 0) failStep(`destroy of ${stack}`, r, stackDir(stack));
     say(`    ${stack}: ${terraformOutcome(r.output)}`);
   }
   say(`Destroyed "${config.name}". The state bucket stays; ${config.emulator ? "stop the emulator with: make emulator-stop" : "delete it by hand if you no longer need it"}.`);

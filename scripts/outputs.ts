@@ -1,15 +1,14 @@
 /** Prints the outputs of both deployed stacks of FIXED_EGRESS_CONFIG (after `make demo` or `make synth`). */
 import { existsSync } from "fs";
 import { join } from "path";
-import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { stackNames } from "../stacks";
 import { fail } from "./cli";
-import { ROOT, step } from "./steps";
+import { configFromEnv, stackDir, step } from "./steps";
 
 async function main(): Promise<void> {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  const config = loadConfig(file);
+  const { config } = configFromEnv();
   for (const stack of Object.values(stackNames(config))) {
-    const dir = join(ROOT, "cdktf.out", "stacks", stack);
+    const dir = stackDir(stack);
     if (!existsSync(join(dir, ".terraform"))) fail(`${stack} has not been deployed from this folder (no ${dir}/.terraform); run make demo first`);
     const r = await step(`${stack} outputs`, "terraform", [`-chdir=${dir}`, "output", "-no-color"], `outputs-${stack}`);
     if (r.code !== 0) fail(`terraform output of ${stack} failed: ${r.output.trim()}`);
@@ -17,4 +16,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => fail(err instanceof ConfigError ? err.message : String(err)));
+main().catch((err) => fail(String(err)));

@@ -4,34 +4,27 @@
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
-import { ConfigError, DEFAULT_CONFIG, loadConfig, stackNames } from "../stacks";
+import { stackNames } from "../stacks";
 import { checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { main as review } from "./plan-review";
-import { ROOT, RUN_DIR, failStep, say, step } from "./steps";
+import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, step } from "./steps";
 
 async function main(): Promise<void> {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  let config;
-  try {
-    config = loadConfig(file);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const { file, config } = configFromEnv();
   try {
     await checkStateBucket(config);
   } catch (err) {
     fail(`state bucket: ${(err as Error).message}`);
   }
-  const synth = await step("synth", "cdktf", ["synth"], "synth", { FIXED_EGRESS_CONFIG: file });
+  const synth = await cdktf("synth", ["synth"], "synth", file);
   if (synth.code !== 0) failStep("synth", synth);
   const plansDir = join(RUN_DIR, "plans");
   mkdirSync(plansDir, { recursive: true });
   const files: string[] = [];
   const names = stackNames(config);
   for (const stack of [names.network, names.app]) {
-    const dir = join(ROOT, "cdktf.out", "stacks", stack);
+    const dir = stackDir(stack);
     const tf = (label: string, args: string[]) => step(`${stack}: ${label}`, "terraform", [`-chdir=${dir}`, ...args], `plan-${stack}-${args[0]}`);
     const init = await tf("terraform init", ["init", "-input=false", "-no-color"]);
     if (init.code !== 0) failStep(`terraform init of ${stack}`, init);

@@ -2,10 +2,30 @@
 import { spawn } from "child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "fs";
 import { join, relative } from "path";
+import { ConfigError, DEFAULT_CONFIG, loadConfig } from "../stacks/config";
+import type { AppConfig } from "../stacks/config";
 import { fail } from "./cli";
 
 export const ROOT = join(__dirname, "..");
 export const RUN_DIR = process.env.FIXED_EGRESS_RUN_DIR ?? join(ROOT, ".run");
+/** Where cdktf writes the stacks (cdktf's --output). */
+export const OUTDIR = process.env.FIXED_EGRESS_OUTDIR ?? join(ROOT, "cdktf.out");
+export const stackDir = (stack: string) => join(OUTDIR, "stacks", stack);
+
+/** The config named by FIXED_EGRESS_CONFIG (or the default), or exit with its problems. */
+export function configFromEnv(): { file: string; config: AppConfig } {
+  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
+  try {
+    return { file, config: loadConfig(file) };
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+}
+
+/** `cdktf <args> --output OUTDIR` for the config file, as a step. */
+export const cdktf = (label: string, args: string[], log: string, file: string) =>
+  step(label, "cdktf", [...args, "--output", OUTDIR], log, { FIXED_EGRESS_CONFIG: file });
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
