@@ -10,7 +10,7 @@ import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { bootstrapState, checkStateBucket, describeAwsError } from "./bootstrap-state";
 import { costLine } from "./cost";
 import { fail } from "./cli";
-import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, terraformOutcome } from "./steps";
+import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, synth, terraformOutcome } from "./steps";
 
 async function main(): Promise<void> {
   const { file, config } = configFromEnv();
@@ -25,8 +25,7 @@ async function main(): Promise<void> {
     fail(`state bucket: ${err instanceof Error && !("$metadata" in err) ? err.message : describeAwsError(err, config)}`);
   }
 
-  const synth = await cdktf("synth", ["synth"], "synth", file);
-  if (synth.code !== 0) failStep("synth", synth);
+  synth(config);
 
   const outputsFile = (stack: string) => join(RUN_DIR, `outputs-${stack}.json`);
   for (const stack of [names.network, names.app]) {

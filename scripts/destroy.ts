@@ -4,10 +4,10 @@
  */
 import { stackNames } from "../stacks";
 import { fail } from "./cli";
-import { cdktf, configFromEnv, failStep, say, stackDir, terraformOutcome } from "./steps";
+import { configFromEnv, failStep, say, stackDir, step, synth, terraformOutcome } from "./steps";
 
 async function main(): Promise<void> {
-  const { file, config } = configFromEnv();
+  const { config } = configFromEnv();
   if (config.emulator) {
     const up = await fetch(`${config.emulator.endpoint.replace(/\/$/, "")}/moto-api/`).then(() => true, () => false);
     if (!up) {
@@ -16,12 +16,14 @@ async function main(): Promise<void> {
     }
   }
   const names = stackNames(config);
-  const synth = await cdktf("synth", ["synth"], "synth", file);
-  if (synth.code !== 0) failStep("synth", synth);
+  synth(config);
   for (const stack of [names.app, names.network]) {
-    const args = ["destroy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies"];
-    const r = await cdktf(`${stack}: terraform destroy`, args, `destroy-${stack}`, file);
-    if (r.code !== 0) failStep(`destroy of ${stack}`, r, stackDir(stack));
+    // Terraform directly: the same init and destroy cdktf would run, without its start-up per stack.
+    const dir = stackDir(stack);
+    const init = await step(`${stack}: terraform init`, "terraform", [`-chdir=${dir}`, "init", "-input=false", "-no-color"], `destroy-${stack}-init`);
+    if (init.code !== 0) failStep(`terraform init of ${stack}`, init, dir);
+    const r = await step(`${stack}: terraform destroy`, "terraform", [`-chdir=${dir}`, "destroy", "-auto-approve", "-input=false", "-no-color"], `destroy-${stack}`);
+    if (r.code !== 0) failStep(`destroy of ${stack}`, r, dir);
     say(`    ${stack}: ${terraformOutcome(r.output)}`);
   }
   say(`Destroyed "${config.name}". The state bucket stays; ${config.emulator ? "stop the emulator with: make emulator-stop" : "delete it by hand if you no longer need it"}.`);

@@ -8,17 +8,16 @@ import { stackNames } from "../stacks";
 import { checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { main as review } from "./plan-review";
-import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, step } from "./steps";
+import { RUN_DIR, configFromEnv, failStep, say, stackDir, step, synth } from "./steps";
 
 async function main(): Promise<void> {
-  const { file, config } = configFromEnv();
+  const { config } = configFromEnv();
   try {
     await checkStateBucket(config);
   } catch (err) {
     fail(`state bucket: ${(err as Error).message}`);
   }
-  const synth = await cdktf("synth", ["synth"], "synth", file);
-  if (synth.code !== 0) failStep("synth", synth);
+  synth(config);
   const plansDir = join(RUN_DIR, "plans");
   mkdirSync(plansDir, { recursive: true });
   const files: string[] = [];

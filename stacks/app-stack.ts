@@ -1,4 +1,5 @@
-import { join } from "path";
+import { existsSync } from "fs";
+import { dirname, join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { FixedEgressNetwork } from "../constructs/fixed-egress-network";
@@ -6,7 +7,15 @@ import { PrivateLambda } from "../constructs/private-lambda";
 import { AppConfig, functionNameOf } from "./config";
 import { wireStack } from "./wiring";
 
-export const PROBE_ENTRY = join(__dirname, "..", "lambda-src", "index.ts");
+/** The project folder: the one holding lambda-src, wherever this module was compiled or bundled to. */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "lambda-src", "index.ts"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`lambda-src/index.ts not found above ${from}`);
+  }
+}
+
+export const PROBE_ENTRY = join(projectRoot(__dirname), "lambda-src", "index.ts");
 
 /** The probe loads one driver; leaving the other out keeps the bundle small (mysql2 alone is ~1 MB). */
 export const UNUSED_DRIVERS: Record<"postgres" | "mysql", string[]> = { postgres: ["mysql2", "mysql2/*"], mysql: ["pg"] };

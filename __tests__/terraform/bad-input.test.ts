@@ -1,6 +1,6 @@
 /**
  * Bad configs, table-driven: each is refused with one line naming the JSON path, a non-zero exit, no stack
- * written and no AWS call. Each runs through the synth entry (main.ts, what `cdktf synth` runs) and through
+ * written and no AWS call. Each runs through the synth entry (scripts/app.js, what `cdktf synth` runs) and through
  * the main job (scripts/demo.ts), with the emulator endpoint pointed at a listener that counts connections.
  */
 import { existsSync, mkdtempSync } from "fs";
@@ -91,7 +91,7 @@ describe("bad input", () => {
     const outdir = join(mkdtempSync(join(tmpdir(), "fixed-egress-badout-")), "out");
     const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir };
     const [synth, demo] = await Promise.all([
-      run("node", ["--import", "tsx", join(ROOT, "main.ts")], { env }),
+      run("node", [join(ROOT, "scripts", "app.js")], { env }),
       run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts")], { env }),
     ]);
     for (const r of [synth, demo]) {
@@ -106,7 +106,7 @@ describe("bad input", () => {
   });
 
   it("refuses a config file that does not exist, naming it", async () => {
-    const r = await run("node", ["--import", "tsx", join(ROOT, "main.ts")], { env: { FIXED_EGRESS_CONFIG: "/nonexistent/env.json" } });
+    const r = await run("node", [join(ROOT, "scripts", "app.js")], { env: { FIXED_EGRESS_CONFIG: "/nonexistent/env.json" } });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe("/nonexistent/env.json: cannot read the config file (ENOENT); set FIXED_EGRESS_CONFIG to an existing file");
   });

@@ -87,7 +87,7 @@ describe("terraform", () => {
   it("synthesizes byte-identical stacks in two separate `cdktf synth`-style runs", async () => {
     const outs = [0, 1].map(() => mkdtempSync(join(tmpdir(), "fixed-egress-det-")));
     for (const out of outs) {
-      const r = await run("node", ["--import", "tsx", "main.ts"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG } });
+      const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG } });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
     }
@@ -100,7 +100,7 @@ describe("terraform", () => {
   it("exits non-zero with the config's problems and writes no stack for a bad config", async () => {
     const out = mkdtempSync(join(tmpdir(), "fixed-egress-bad-"));
     const bad = join(ROOT, "__tests__", "fixtures", "bad-overlap.json");
-    const r = await run("node", ["--import", "tsx", "main.ts"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: bad } });
+    const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: bad } });
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(`${bad}: $.network.privateSubnetCidrs[0]: "10.0.0.0/23" overlaps publicSubnetCidrs[0] "10.0.0.0/24"; subnets must not share addresses`);
     expect(() => filesOf(join(out, "stacks"))).toThrow(/ENOENT/);

@@ -1,0 +1,95 @@
+/**
+ * npm run bench: prints figures (not a test). Median of BENCH_RUNS runs (default 5) each:
+ * synth of the whole app as shipped vs the naive cdktf style (ts-node with type-checking and the
+ * @cdktf/provider-aws package barrel loaded), `cdktf synth`, the unit suite, the Lambda bundles,
+ * and deploy/destroy of both stacks on an emulator of its own.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { cpus, tmpdir, totalmem } from "os";
+import { join } from "path";
+import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../constructs/bundle";
+import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
+import { ROOT } from "./steps";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const TF_ENV = join(ROOT, "scripts", "tf-env.sh");
+const work = mkdtempSync(join(tmpdir(), "fixed-egress-bench-"));
+
+interface Sample {
+  readonly seconds: number;
+  readonly maxRssMb: number;
+}
+
+/** One run under /usr/bin/time: wall seconds and the process's peak RSS. */
+function measure(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
+  const out = join(work, "time.txt");
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", out, TF_ENV, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-2000)}`);
+  const [seconds, kb] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+  return { seconds, maxRssMb: kb / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function repeat(n: number, f: (i: number) => Sample): Sample {
+  const samples = Array.from({ length: n }, (_, i) => f(i));
+  return { seconds: median(samples.map((s) => s.seconds)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
+}
+const fmt = (s: Sample) => `${s.seconds.toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB peak RSS`;
+const line = (label: string, value: string, target?: string) =>
+  process.stdout.write(`${label.padEnd(40)} ${value}${target ? `   (target ${target})` : ""}\n`);
+
+function main(): void {
+  process.stdout.write(`fixed-egress bench: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}, median of ${RUNS} runs\n\n`);
+
+  const outdir = (tag: string, i: number) => ({ CDKTF_OUTDIR: join(work, `${tag}-${i}`) });
+  const shipped = repeat(RUNS, (i) => measure(["node", "scripts/app.js"], outdir("shipped", i)));
+  // The baseline as the cdktf examples run it: ts-node type-checks, and the provider barrel is loaded.
+  const naive = repeat(RUNS, (i) => measure(["node", "-r", "ts-node/register", "-e", 'require("@cdktf/provider-aws"); require("./main.ts")'], outdir("naive", i)));
+  line("synth, as shipped (scripts/app.js)", fmt(shipped));
+  line("synth, naive (ts-node + provider barrel)", fmt(naive));
+  const speed = naive.seconds / shipped.seconds;
+  const memory = naive.maxRssMb / shipped.maxRssMb;
+  line("  ratio: faster", `${speed.toFixed(1)}x`, ">= 8x");
+  line("  ratio: less memory", `${memory.toFixed(1)}x`, ">= 5x");
+
+  const cdktfSynth = repeat(RUNS, (i) => measure(["cdktf", "synth", "--output", join(work, `cli-${i}`)]));
+  line("cdktf synth (CLI, both stacks)", fmt(cdktfSynth), "<= 3 s");
+
+  const unit = repeat(RUNS, () => measure(["npx", "jest", "__tests__/unit", "--silent"]));
+  line("unit suite (jest __tests__/unit)", `${unit.seconds.toFixed(2)} s`);
+
+  for (const [engine, exclude] of Object.entries(UNUSED_DRIVERS)) {
+    const b = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...exclude] });
+    line(`Lambda bundle, ${engine} (zipped)`, `${(b.sizeBytes / 1024).toFixed(1)} KiB`, engine === "postgres" ? "<= 300 KB" : undefined);
+  }
+
+  const runDir = join(work, "moto");
+  const emuEnv = { ...process.env, FIXED_EGRESS_RUN_DIR: runDir, FIXED_EGRESS_EMULATOR_PORT: "auto" };
+  execFileSync(join(ROOT, "scripts", "emulator.sh"), ["start"], { env: emuEnv, stdio: "ignore" });
+  try {
+    const port = readFileSync(join(runDir, "moto.port"), "utf8").trim();
+    const config = JSON.parse(readFileSync(join(ROOT, "config", "local.json"), "utf8"));
+    config.emulator.endpoint = `http://127.0.0.1:${port}`;
+    const file = join(work, "bench.json");
+    require("fs").writeFileSync(file, JSON.stringify(config));
+    const jobEnv = { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
+    const deploys: Sample[] = [];
+    const destroys: Sample[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      deploys.push(measure(["node", "--import", "tsx", "scripts/demo.ts"], jobEnv));
+      destroys.push(measure(["node", "--import", "tsx", "scripts/destroy.ts"], jobEnv));
+    }
+    line("deploy both stacks on the emulator", `${median(deploys.map((s) => s.seconds)).toFixed(1)} s (make demo's job: bootstrap, synth, init, plan, apply)`, "<= 60 s");
+    line("destroy both stacks on the emulator", `${median(destroys.map((s) => s.seconds)).toFixed(1)} s`, "<= 30 s");
+  } finally {
+    execFileSync(join(ROOT, "scripts", "emulator.sh"), ["stop"], { env: emuEnv, stdio: "ignore" });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main();
