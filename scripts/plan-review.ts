@@ -80,14 +80,21 @@ export function reviewPlan(plan: PlanJson, stack: string): StackReview {
       const ip = (c.change.before?.public_ip as string | undefined) ?? "unknown";
       offenders.push(`${c.address} would be ${verb}: its public IP ${ip} is an egress IP the database allow-lists.`);
     } else if (c.type === "aws_nat_gateway" && gone) {
-      offenders.push(`${c.address} would be ${verb}: the function's traffic would leave through another NAT Gateway (and its address) or none.`);
+      const before = c.change.before?.allocation_id as string | undefined;
+      const after = c.change.after?.allocation_id as string | undefined;
+      const keeps = action === "replace" && before !== undefined && before === after;
+      offenders.push(
+        keeps
+          ? `${c.address} would be replaced: it keeps Elastic IP allocation ${before}, but egress through it stops until the new NAT Gateway is up.`
+          : `${c.address} would be ${verb}: egress through it stops, and its address (allocation ${before ?? "unknown"}) would no longer be the egress IP.`,
+      );
     } else if (c.type === "aws_route" && c.change.before?.destination_cidr_block === "0.0.0.0/0" && c.change.before?.nat_gateway_id) {
       const before = c.change.before.nat_gateway_id as string;
       const after = c.change.after?.nat_gateway_id;
       const unknown = (c.change.after_unknown as Record<string, unknown> | undefined)?.nat_gateway_id === true;
       if (action === "delete") offenders.push(`${c.address} would be destroyed: the private subnets behind it lose the route to NAT Gateway ${before}.`);
       else if (unknown || (action !== "no-op" && after !== before)) {
-        offenders.push(`${c.address} would point 0.0.0.0/0 at ${unknown ? "a NAT Gateway known only after apply" : String(after)} instead of ${before}: the egress IP of those subnets would change.`);
+        offenders.push(`${c.address} would point 0.0.0.0/0 at ${unknown ? "a NAT Gateway known only after apply" : String(after)} instead of ${before}: these subnets' egress moves to another NAT Gateway.`);
       }
     }
   }

@@ -1,7 +1,8 @@
 /** The plan review on real plans from the emulator: a NAT replacement is refused, a tag change passes. */
 import { join } from "path";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
-import { Emulator, startEmulator } from "../helpers/emulator";
+import { AllocateAddressCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { ROOT } from "../helpers/config";
 import { run } from "../helpers/terraform";
 
@@ -28,15 +29,29 @@ it("refuses a plan that replaces the NAT Gateway, naming the resources, unless a
   const r = await review(file);
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/^plan-review: aws_nat_gateway\.network_nat_gateway-0_\w+ would be replaced/m);
-  expect(r.stderr).toMatch(/^plan-review: aws_route\.network_private_default-route-0_\w+ would point 0\.0\.0\.0\/0 at a NAT Gateway known only after apply instead of nat-/m);
+  expect(r.stderr).toMatch(/^plan-review: aws_route\.network_private_default-route-0_\w+ would point 0\.0\.0\.0\/0 at a NAT Gateway known only after apply instead of nat-\w+: these subnets. egress moves to another NAT Gateway\.$/m);
+  expect(r.stderr).toMatch(/^plan-review: aws_nat_gateway\.network_nat_gateway-0_\w+ would be replaced: it keeps Elastic IP allocation eipalloc-\w+, but egress through it stops/m);
   expect(r.stdout).toContain("### review-network");
   expect(r.stdout).toMatch(/\| replace \| `aws_nat_gateway\.network_nat_gateway-0_\w+` \|/);
   expect(r.stdout).toContain("this plan is refused");
+  expect(r.stdout).toMatch(/- today: (\S+)\n- after this plan: \1\n/); // the NAT keeps its Elastic IP
   expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
 
   const allowed = await review("--allow-egress-change", file);
   expect(allowed.code).toBe(0);
   expect(allowed.stdout).toContain("allowed by --allow-egress-change");
+});
+
+it("refuses a plan that would release the created Elastic IP for a brought one, naming the IP", async () => {
+  const net = await d.outputs("network");
+  const brought = await new EC2Client(clientFor(emu.endpoint)).send(new AllocateAddressCommand({ Domain: "vpc" }));
+  const byo = await prepare(emulatorConfig(emu.endpoint, "review", (c) => (c.network.eipAllocationIds = [brought.AllocationId])));
+  const r = await review(await byo.planJsonFile("network"));
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`would be destroyed: its public IP ${net.egress_ips[0]} is an egress IP the database allow-lists.`);
+  expect(r.stderr).toMatch(/^plan-review: aws_eip\.network_nat_eip-0_\w+ would be destroyed/m);
+  expect(r.stdout).toContain(`- today: ${net.egress_ips[0]}`);
+  expect(r.stdout).toContain(`- after this plan: ${brought.PublicIp}`);
 });
 
 it("passes a plan that only changes a tag, and shows today's egress IP", async () => {

@@ -55,20 +55,29 @@ describe("plan review", () => {
     const r = reviewPlan(
       plan([
         { address: EIP, type: "aws_eip", actions: ["delete", "create"], before: { public_ip: "198.51.100.7" } },
-        { address: NAT, type: "aws_nat_gateway", actions: ["create", "delete"], before: {} },
+        { address: NAT, type: "aws_nat_gateway", actions: ["create", "delete"], before: { allocation_id: "eipalloc-1" }, after: {} },
       ]),
       "demo-network",
     );
     expect(r.offenders).toHaveLength(2);
     expect(r.offenders[0]).toMatch(new RegExp(`^${EIP.replace(/\./g, "\\.")} would be replaced`));
-    expect(r.offenders[1]).toMatch(/^aws_nat_gateway\.\S+ would be replaced: the function's traffic would leave through another NAT Gateway/);
+    expect(r.offenders[1]).toMatch(/^aws_nat_gateway\.\S+ would be replaced: egress through it stops, and its address \(allocation eipalloc-1\) would no longer be the egress IP\.$/);
     expect(r.counts.replace).toBe(2);
+  });
+
+  it("says a replaced NAT Gateway that keeps its allocation keeps the IP but interrupts egress", () => {
+    const r = reviewPlan(
+      plan([{ address: NAT, type: "aws_nat_gateway", actions: ["delete", "create"], before: { allocation_id: "eipalloc-1" }, after: { allocation_id: "eipalloc-1" } }]),
+      "demo-network",
+    );
+    expect(r.offenders).toEqual([`${NAT} would be replaced: it keeps Elastic IP allocation eipalloc-1, but egress through it stops until the new NAT Gateway is up.`]);
+    expect(r.counts.replace).toBe(1);
   });
 
   it("fails when a private 0.0.0.0/0 route would point at another NAT Gateway", () => {
     const before = { destination_cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-111" };
     const moved = reviewPlan(plan([{ address: ROUTE, type: "aws_route", actions: ["update"], before, after: { ...before, nat_gateway_id: "nat-222" } }]), "s");
-    expect(moved.offenders).toEqual([`${ROUTE} would point 0.0.0.0/0 at nat-222 instead of nat-111: the egress IP of those subnets would change.`]);
+    expect(moved.offenders).toEqual([`${ROUTE} would point 0.0.0.0/0 at nat-222 instead of nat-111: these subnets' egress moves to another NAT Gateway.`]);
     const unknown = reviewPlan(
       plan([{ address: ROUTE, type: "aws_route", actions: ["update"], before, after: { destination_cidr_block: "0.0.0.0/0" }, after_unknown: { nat_gateway_id: true } }]),
       "s",
