@@ -174,17 +174,21 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       igwId = this.internetGateway.id;
     }
 
+    // One subnet per AZ under `scope` ("public" or "private"), named <scope>-<name>-<az>.
+    const subnets = (scope: Construct, cidrs: string[], mapPublicIpOnLaunch: boolean) =>
+      azs.map(
+        (az, i) =>
+          new Subnet(scope, `subnet-${i}`, {
+            vpcId: this.vpcId,
+            availabilityZone: az,
+            cidrBlock: cidrs[i],
+            mapPublicIpOnLaunch,
+            tags: tags(`${scope.node.id}-${name}-${az}`),
+          }),
+      );
+
     const pub = new Construct(this, "public");
-    this.publicSubnets = azs.map(
-      (az, i) =>
-        new Subnet(pub, `subnet-${i}`, {
-          vpcId: this.vpcId,
-          availabilityZone: az,
-          cidrBlock: props.publicSubnetCidrs[i],
-          mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? false,
-          tags: tags(`public-${name}-${az}`),
-        }),
-    );
+    this.publicSubnets = subnets(pub, props.publicSubnetCidrs, props.mapPublicIpOnLaunch ?? false);
     this.publicRouteTable = new RouteTable(pub, "route-table", { vpcId: this.vpcId, tags: tags(`public-routing-${name}`) });
     const publicDefault = new Route(pub, "default-route", {
       routeTableId: this.publicRouteTable.id,
@@ -227,16 +231,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     this.natGatewayIds = this.natGateways.map((g) => g.id);
 
     const priv = new Construct(this, "private");
-    this.privateSubnets = azs.map(
-      (az, i) =>
-        new Subnet(priv, `subnet-${i}`, {
-          vpcId: this.vpcId,
-          availabilityZone: az,
-          cidrBlock: props.privateSubnetCidrs[i],
-          mapPublicIpOnLaunch: false,
-          tags: tags(`private-${name}-${az}`),
-        }),
-    );
+    this.privateSubnets = subnets(priv, props.privateSubnetCidrs, false);
     // One route table per AZ in both modes, so moving from single to perAz only changes routes.
     this.privateRouteTables = azs.map(
       (az, i) => new RouteTable(priv, `route-table-${i}`, { vpcId: this.vpcId, tags: tags(`private-routing-${name}-${az}`) }),

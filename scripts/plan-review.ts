@@ -121,7 +121,7 @@ export function renderMarkdown(reviews: StackReview[], allowed: boolean): string
   }
   const offenders = reviews.flatMap((r) => r.offenders);
   if (offenders.length > 0) {
-    out.push(allowed ? "**Egress change allowed by --allow-egress-change:**" : "**Egress IP change: this plan is refused.** The database would refuse the function. Re-run with `--allow-egress-change` once the new address is allow-listed.", "");
+    out.push(allowed ? "**The egress path changes (allowed by --allow-egress-change):**" : "**The egress path changes: this plan is refused.** The database admits only allow-listed addresses. Re-run with `--allow-egress-change` when this is intended and any new address is allow-listed.", "");
     for (const o of offenders) out.push(`- ${o}`);
     out.push("");
   } else {

@@ -3,7 +3,7 @@ import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
 import { validateNetworkProps } from "../constructs/fixed-egress-network";
 import { validateLambdaProps } from "../constructs/private-lambda";
-import type { NatMode } from "../constructs/fixed-egress-network";
+import type { FixedEgressNetworkProps } from "../constructs/fixed-egress-network";
 import { DEFAULT_PORTS } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
 
@@ -18,20 +18,9 @@ export interface AppConfig {
     | { readonly type: "s3"; readonly bucket: string; readonly keyPrefix: string; readonly region?: string }
     | { readonly type: "local"; readonly path?: string };
   readonly emulator?: { readonly endpoint: string };
-  readonly network: {
-    readonly vpcCidr?: string;
-    readonly existingVpcId?: string;
-    readonly existingInternetGatewayId?: string;
-    readonly availabilityZones: string[];
-    readonly publicSubnetCidrs: string[];
-    readonly privateSubnetCidrs: string[];
-    readonly natGateways: NatMode;
-    readonly eipAllocationIds?: string[];
-    readonly protectEgressIps: boolean;
-    readonly mapPublicIpOnLaunch: boolean;
-    readonly s3Endpoint: boolean;
-    readonly flowLogs?: { readonly retentionDays?: number };
-  };
+  /** The FixedEgressNetwork props (config keys and prop names are the same), defaults applied. */
+  readonly network: Omit<FixedEgressNetworkProps, "name" | "tags"> &
+    Required<Pick<FixedEgressNetworkProps, "natGateways" | "protectEgressIps" | "mapPublicIpOnLaunch" | "s3Endpoint">>;
   readonly lambda: {
     readonly functionName?: string;
     readonly memoryMb: number;

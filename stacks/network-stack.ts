@@ -11,23 +11,7 @@ export class NetworkStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: AppConfig) {
     super(scope, id);
     wireStack(this, config, id);
-    const n = config.network;
-    this.network = new FixedEgressNetwork(this, "network", {
-      name: config.name,
-      vpcCidr: n.vpcCidr,
-      existingVpcId: n.existingVpcId,
-      existingInternetGatewayId: n.existingInternetGatewayId,
-      availabilityZones: n.availabilityZones,
-      publicSubnetCidrs: n.publicSubnetCidrs,
-      privateSubnetCidrs: n.privateSubnetCidrs,
-      natGateways: n.natGateways,
-      eipAllocationIds: n.eipAllocationIds,
-      protectEgressIps: n.protectEgressIps,
-      mapPublicIpOnLaunch: n.mapPublicIpOnLaunch,
-      s3Endpoint: n.s3Endpoint,
-      flowLogs: n.flowLogs,
-      tags: config.tags,
-    });
+    this.network = new FixedEgressNetwork(this, "network", { ...config.network, name: config.name, tags: config.tags });
     new TerraformOutput(this, "egress_ips", { value: this.network.egressIps, description: "Public IPs to allow-list at the database" });
     new TerraformOutput(this, "vpc_id", { value: this.network.vpcId });
     new TerraformOutput(this, "public_subnet_ids", { value: this.network.publicSubnetIds });
