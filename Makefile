@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install demo destroy deploy bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: help install install-test demo destroy deploy bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -18,6 +18,9 @@ node_modules/.install-stamp: package.json package-lock.json
 install: node_modules/.install-stamp  ## Debian packages, node packages and the emulator's virtualenv
 	@scripts/system-deps.sh
 	@scripts/emulator.sh install
+
+install-test: install  ## plus the tests' Debian packages and checkov's virtualenv
+	@scripts/system-deps.sh --test
 	@scripts/scan.sh install
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
@@ -39,7 +42,7 @@ plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on
 cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
 	@$(TSX) scripts/cost.ts --gb $(or $(GB),100)
 
-scan: install  ## checkov on the synthesized stacks of FIXED_EGRESS_CONFIG (.checkov.yaml lists each skip and why)
+scan: install-test  ## checkov on the synthesized stacks of FIXED_EGRESS_CONFIG (.checkov.yaml lists each skip and why)
 	@scripts/tf-env.sh cdktf synth >/dev/null
 	@scripts/scan.sh cdktf.out/stacks
 
@@ -49,19 +52,19 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install typecheck  ## every suite: unit, terraform, lambda (real PostgreSQL), e2e (emulator)
+test: install-test typecheck  ## every suite: unit, terraform, lambda (real PostgreSQL), e2e (emulator)
 	@npx jest --runInBand
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit
 
-test-terraform: node_modules/.install-stamp
+test-terraform: install-test
 	@npx jest --runInBand __tests__/terraform
 
-test-lambda: node_modules/.install-stamp
+test-lambda: install-test
 	@npx jest --runInBand __tests__/lambda
 
-test-e2e: install
+test-e2e: install-test
 	@npx jest --runInBand __tests__/e2e
 
 emulator-start: install

@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Checks the machine's tools and installs the missing Debian packages (as root).
+#   scripts/system-deps.sh          what the main job needs
+#   scripts/system-deps.sh --test   plus what the tests and the benchmark need
 # Terraform itself cannot come from Debian: without it this stops with a clear message.
 set -euo pipefail
 
 need=()
 command -v curl >/dev/null || need+=(curl)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
-# PostgreSQL 15 server binaries for the probe's tests.
-if ! command -v initdb >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then need+=(postgresql-15); fi
-command -v ip >/dev/null || need+=(iproute2)
-command -v openssl >/dev/null || need+=(openssl)
-[ -x /usr/bin/time ] || need+=(time)   # the benchmark's peak-RSS figures
-# The egress proof: NAT in a network namespace, and a MySQL-compatible server.
-command -v nft >/dev/null || need+=(nftables)
-command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+if [ "${1:-}" = --test ]; then
+  # PostgreSQL 15 server binaries for the probe's tests.
+  if ! command -v initdb >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then need+=(postgresql-15); fi
+  command -v ip >/dev/null || need+=(iproute2)
+  command -v openssl >/dev/null || need+=(openssl)
+  # The egress proof: NAT in a network namespace, and a MySQL-compatible server.
+  command -v nft >/dev/null || need+=(nftables)
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || need+=(mariadb-server)
+  [ -x /usr/bin/time ] || need+=(time)   # the benchmark's peak-RSS figures
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
