@@ -77,7 +77,7 @@ emulator-status:
 	@scripts/emulator.sh status
 
 build: node_modules/.install-stamp  ## compile the constructs library to dist/
-	@npx tsc -p tsconfig.json
+	@npx tsc -p tsconfig.build.json
 
 clean:
 	rm -rf cdktf.out dist .run

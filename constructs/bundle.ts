@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
-import { mkdirSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join, resolve } from "path";
-import { buildSync } from "esbuild";
+import { buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
 
 /** The Node.js Lambda runtime ships AWS SDK v3; pg-native is an optional binding pg never needs here. */
@@ -26,7 +26,20 @@ export interface Bundle {
 // A fixed timestamp on the single entry keeps the archive byte-identical for the same source.
 // DOS time has no zone; fflate reads local fields, which this constructor also sets locally.
 const FIXED_MTIME = new Date(1980, 0, 2, 0, 0, 0);
-const cache = new Map<string, Bundle>();
+
+interface CacheEntry extends Bundle {
+  /** every input file of the last build, as "mtimeMs:size" */
+  readonly inputs: Record<string, string>;
+}
+
+const fingerprint = (file: string): string | undefined => {
+  try {
+    const st = statSync(file);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Bundles a TypeScript/JavaScript entry with esbuild into a deterministic zip (same source, same bytes,
@@ -34,9 +47,16 @@ const cache = new Map<string, Bundle>();
  */
 export function bundleNodeFunction(entry: string, options: BundleOptions = {}): Bundle {
   const abs = resolve(entry);
-  const key = `${abs}|${(options.external ?? []).join(",")}|${options.outDir ?? ""}`;
-  const cached = cache.get(key);
-  if (cached) return cached;
+  const external = options.external ?? DEFAULT_EXTERNAL;
+  const outDir = options.outDir ?? join(tmpdir(), "fixed-egress-bundles");
+  const key = createHash("sha256").update(JSON.stringify([abs, external, esbuildVersion])).digest("hex").slice(0, 16);
+  // Like make: when no input file changed since the last build (same mtime and size), its zip is reused.
+  const cacheFile = join(outDir, `${key}.json`);
+  if (existsSync(cacheFile)) {
+    const entry = JSON.parse(readFileSync(cacheFile, "utf8")) as CacheEntry;
+    const unchanged = existsSync(entry.zipPath) && Object.entries(entry.inputs).every(([file, print]) => fingerprint(file) === print);
+    if (unchanged) return { zipPath: entry.zipPath, sha256Base64: entry.sha256Base64, sizeBytes: entry.sizeBytes };
+  }
 
   const result = buildSync({
     entryPoints: [abs],
@@ -48,19 +68,24 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     format: "cjs",
     minify: true,
     legalComments: "none",
-    external: options.external ?? DEFAULT_EXTERNAL,
+    external,
     outfile: "index.js",
     write: false,
+    metafile: true,
     logLevel: "silent",
   });
   const code = result.outputFiles[0].contents;
   const zip = zipSync({ "index.js": [code, { mtime: FIXED_MTIME, level: 9 }] });
   const hex = createHash("sha256").update(zip).digest("hex");
-  const outDir = options.outDir ?? join(tmpdir(), "fixed-egress-bundles");
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `${hex}.zip`);
   writeFileSync(zipPath, zip);
   const bundle = { zipPath, sha256Base64: Buffer.from(hex, "hex").toString("base64"), sizeBytes: zip.length };
-  cache.set(key, bundle);
+  const inputs: Record<string, string> = {};
+  for (const file of Object.keys(result.metafile!.inputs)) {
+    const full = resolve(dirname(abs), file);
+    inputs[full] = fingerprint(full) ?? "missing";
+  }
+  writeFileSync(cacheFile, JSON.stringify({ ...bundle, inputs } satisfies CacheEntry));
   return bundle;
 }

@@ -17,11 +17,15 @@ async function main(): Promise<void> {
   }
   const names = stackNames(config);
   synth(config);
-  for (const stack of [names.app, names.network]) {
-    // Terraform directly: the same init and destroy cdktf would run, without its start-up per stack.
+  // Terraform directly: the same init and destroy cdktf would run, without its start-up per stack.
+  // Both inits run at once; the destroys run app first (the network cannot go while the function uses it).
+  const order = [names.app, names.network];
+  const inits = await Promise.all(
+    order.map((stack) => step(`${stack}: terraform init`, "terraform", [`-chdir=${stackDir(stack)}`, "init", "-input=false", "-no-color"], `destroy-${stack}-init`)),
+  );
+  inits.forEach((init, i) => init.code !== 0 && failStep(`terraform init of ${order[i]}`, init, stackDir(order[i])));
+  for (const stack of order) {
     const dir = stackDir(stack);
-    const init = await step(`${stack}: terraform init`, "terraform", [`-chdir=${dir}`, "init", "-input=false", "-no-color"], `destroy-${stack}-init`);
-    if (init.code !== 0) failStep(`terraform init of ${stack}`, init, dir);
     const r = await step(`${stack}: terraform destroy`, "terraform", [`-chdir=${dir}`, "destroy", "-auto-approve", "-input=false", "-no-color"], `destroy-${stack}`);
     if (r.code !== 0) failStep(`destroy of ${stack}`, r, dir);
     say(`    ${stack}: ${terraformOutcome(r.output)}`);
