@@ -10,5 +10,6 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   testTimeout: 30000,
+  verbose: true, // every test with its time, in CI logs too
   reporters: ["default", "<rootDir>/scripts/jest-summary.js"],
 };
