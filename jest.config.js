@@ -4,7 +4,7 @@ module.exports = {
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    // Transpile only: `npm run typecheck` type-checks the whole tree once instead of per suite.
+    // Transpile only: `make typecheck` (part of `make test`) type-checks the whole tree once instead of per suite.
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
