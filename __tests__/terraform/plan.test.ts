@@ -87,7 +87,8 @@ describe("terraform", () => {
   it("synthesizes byte-identical stacks in two separate `cdktf synth`-style runs", async () => {
     const outs = [0, 1].map(() => mkdtempSync(join(tmpdir(), "fixed-egress-det-")));
     for (const out of outs) {
-      const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG } });
+      // A TMPDIR of its own: no bundle cache, so each process really builds the Lambda zip.
+      const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG, TMPDIR: mkdtempSync(join(tmpdir(), "fixed-egress-tmp-")) } });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
     }
@@ -95,6 +96,7 @@ describe("terraform", () => {
     expect(Object.keys(a)).toHaveLength(3);
     expect(b).toEqual(a);
     expect(JSON.parse(readFileSync(join(outs[0], "stacks", "demo-app", "cdk.tf.json"), "utf8")).resource.aws_lambda_function).toBeDefined();
+    expect(Object.keys(a).filter((f) => f.endsWith(".zip"))).toHaveLength(1);
   });
 
   it("exits non-zero with the config's problems and writes no stack for a bad config", async () => {
