@@ -14,6 +14,7 @@ function tlsOptions(s: ProbeSettings): { rejectUnauthorized: boolean; ca?: strin
   return { rejectUnauthorized: s.tls === "verify-full", ...(s.tlsCa ? { ca: s.tlsCa } : {}) };
 }
 
+// Each driver is loaded only when used: a bundle leaves the other engine's driver out (UNUSED_DRIVERS).
 export async function seenByPostgres(s: ProbeSettings, password: string): Promise<Seen> {
   const { Client } = await import("pg");
   const client = new Client({

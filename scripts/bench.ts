@@ -5,7 +5,7 @@
  * and deploy/destroy of both stacks on an emulator of its own.
  */
 import { execFileSync, spawnSync } from "child_process";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../constructs/bundle";
@@ -76,7 +76,7 @@ function main(): void {
     const config = JSON.parse(readFileSync(join(ROOT, "config", "local.json"), "utf8"));
     config.emulator.endpoint = `http://127.0.0.1:${port}`;
     const file = join(work, "bench.json");
-    require("fs").writeFileSync(file, JSON.stringify(config));
+    writeFileSync(file, JSON.stringify(config));
     const jobEnv = { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
     const deploys: Sample[] = [];
     const destroys: Sample[] = [];

@@ -18,9 +18,10 @@ import {
   S3Client,
   BucketLocationConstraint,
 } from "@aws-sdk/client-s3";
-import { AppConfig, ConfigError, DEFAULT_CONFIG, loadConfig } from "../stacks/config";
+import type { AppConfig } from "../stacks/config";
 import { clientSettings } from "./aws";
 import { fail } from "./cli";
+import { configFromEnv } from "./steps";
 
 const BLOCK_ALL = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
@@ -50,15 +51,33 @@ const orMissing = async <T>(p: Promise<T>): Promise<T | undefined> => {
   }
 };
 
-/** Returns the list of changes made (empty when the bucket was already right). */
+/** The state bucket of an s3 backend, its region, and a client for it. */
+function stateBucket(config: AppConfig, backend: { bucket: string; region?: string }) {
+  const region = backend.region ?? config.region;
+  return { bucket: backend.bucket, region, s3: new S3Client(clientSettings(config, region)) };
+}
+
+/** Runs AWS calls; an SDK error comes out as one sentence (describeAwsError). */
+async function aws<T>(config: AppConfig, calls: () => Promise<T>): Promise<T> {
+  try {
+    return await calls();
+  } catch (err) {
+    throw new Error(describeAwsError(err, config));
+  }
+}
+
+/** Returns the list of changes made (empty when the bucket was already right). Errors are one sentence. */
 export async function bootstrapState(config: AppConfig, log: (line: string) => void = console.log): Promise<string[]> {
   if (config.backend.type !== "s3") {
     log(`backend is "${config.backend.type}": no state bucket to bootstrap`);
     return [];
   }
-  const bucket = config.backend.bucket;
-  const region = config.backend.region ?? config.region;
-  const s3 = new S3Client(clientSettings(config, region));
+  const { bucket, region, s3 } = stateBucket(config, config.backend);
+  return aws(config, () => settle(config, bucket, region, s3, log));
+}
+
+/** Brings an existing or new bucket to: versioning, default encryption, public access blocked, TLS-only policy. */
+async function settle(config: AppConfig, bucket: string, region: string, s3: S3Client, log: (line: string) => void): Promise<string[]> {
   const changes: string[] = [];
 
   const exists = await orMissing(s3.send(new HeadBucketCommand({ Bucket: bucket })));
@@ -124,26 +143,17 @@ export async function bootstrapState(config: AppConfig, log: (line: string) => v
  */
 export async function checkStateBucket(config: AppConfig): Promise<void> {
   if (config.backend.type !== "s3") return;
-  const region = config.backend.region ?? config.region;
-  const s3 = new S3Client(clientSettings(config, region));
-  let exists;
-  try {
-    exists = await orMissing(s3.send(new HeadBucketCommand({ Bucket: config.backend.bucket })));
-  } catch (err) {
-    throw new Error(describeAwsError(err, config));
-  }
+  const { bucket, region, s3 } = stateBucket(config, config.backend);
+  const exists = await aws(config, () => orMissing(s3.send(new HeadBucketCommand({ Bucket: bucket }))));
   if (!exists) {
     const restarted = config.emulator ? " (the emulator keeps everything in memory: was it restarted?)" : "";
-    throw new Error(`the state bucket ${config.backend.bucket} does not exist in ${region}${restarted}; create it with: make bootstrap`);
+    throw new Error(`the state bucket ${bucket} does not exist in ${region}${restarted}; create it with: make bootstrap`);
   }
 }
 
 if (require.main === module) {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  (async () => {
-    const config = loadConfig(file);
-    await bootstrapState(config);
-  })().catch((err) => fail(err instanceof ConfigError ? err.message : `bootstrap of the state bucket failed: ${describeAwsError(err, loadConfig(file))}`));
+  const { config } = configFromEnv();
+  bootstrapState(config).catch((err: Error) => fail(`bootstrap of the state bucket failed: ${err.message}`));
 }
 
 /** One sentence for an SDK error; a dead endpoint is named, with how to start the emulator. */

@@ -7,7 +7,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
-import { bootstrapState, checkStateBucket, describeAwsError } from "./bootstrap-state";
+import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { costLine } from "./cost";
 import { fail } from "./cli";
 import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, synth, terraformOutcome } from "./steps";
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     if (process.argv.includes("--no-bootstrap")) await checkStateBucket(config);
     else await bootstrapState(config, (line) => say(`    ${line}`));
   } catch (err) {
-    fail(`state bucket: ${err instanceof Error && !("$metadata" in err) ? err.message : describeAwsError(err, config)}`);
+    fail(`state bucket: ${(err as Error).message}`);
   }
 
   synth(config);

@@ -9,7 +9,7 @@ import { configFromEnv, failStep, say, stackDir, step, synth, terraformOutcome }
 async function main(): Promise<void> {
   const { config } = configFromEnv();
   if (config.emulator) {
-    const up = await fetch(`${config.emulator.endpoint.replace(/\/$/, "")}/moto-api/`).then(() => true, () => false);
+    const up = await fetch(`${config.emulator.endpoint}/moto-api/`).then(() => true, () => false);
     if (!up) {
       say(`The emulator at ${config.emulator.endpoint} is not running. It keeps everything in memory, so nothing of "${config.name}" is left to destroy.`);
       return;

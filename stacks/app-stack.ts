@@ -17,7 +17,7 @@ function projectRoot(from: string): string {
 
 export const PROBE_ENTRY = join(projectRoot(__dirname), "lambda-src", "index.ts");
 
-/** The probe loads one driver; leaving the other out keeps the bundle small (mysql2 alone is ~1 MB). */
+/** The probe loads one driver; leaving the other out keeps the bundle small (mysql2 with its TLS profiles is ~1 MB minified). */
 export const UNUSED_DRIVERS: Record<"postgres" | "mysql", string[]> = { postgres: ["mysql2", "mysql2/*"], mysql: ["pg"] };
 
 /** `<name>-app`: the probe function in the network's private subnets; reads the network through remote state. */

@@ -17,6 +17,7 @@ export interface AppConfig {
   readonly backend:
     | { readonly type: "s3"; readonly bucket: string; readonly keyPrefix: string; readonly region?: string }
     | { readonly type: "local"; readonly path?: string };
+  /** endpoint without a trailing slash */
   readonly emulator?: { readonly endpoint: string };
   /** The FixedEgressNetwork props (config keys and prop names are the same), defaults applied. */
   readonly network: Omit<FixedEgressNetworkProps, "name" | "tags"> &
@@ -118,6 +119,8 @@ export function loadConfig(file: string): AppConfig {
   const raw = data as { backend: { type: string; keyPrefix?: string }; lambda: { database: { engine: Engine; port?: number } } };
   raw.lambda.database.port ??= DEFAULT_PORTS[raw.lambda.database.engine];
   if (raw.backend.type === "s3") raw.backend.keyPrefix ??= DEFAULT_KEY_PREFIX;
+  const emulator = (data as { emulator?: { endpoint: string } }).emulator;
+  if (emulator) emulator.endpoint = emulator.endpoint.replace(/\/$/, ""); // one spelling for every client
   const config = data as unknown as AppConfig;
   const lines: string[] = [];
   const network = validateNetworkProps({ name: config.name, ...config.network });

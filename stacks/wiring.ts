@@ -8,7 +8,7 @@ const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
 
 /** The AWS provider (region, default tags; for the emulator, its endpoints) and the state backend of one stack. */
 export function wireStack(stack: TerraformStack, config: AppConfig, stackName: string): void {
-  const emulator = config.emulator?.endpoint.replace(/\/$/, "");
+  const emulator = config.emulator?.endpoint;
   const endpoints: AwsProviderEndpoints | undefined = emulator
     ? { ec2: emulator, iam: emulator, lambda: emulator, s3: emulator, sts: emulator, logs: emulator, secretsmanager: emulator }
     : undefined;
@@ -38,7 +38,7 @@ function addBackend(scope: Construct, config: AppConfig, stackName: string): voi
     new LocalBackend(scope, b.path ? { path: `${b.path.replace(/\/$/, "")}/${stackName}.tfstate` } : {});
     return;
   }
-  const emulator = config.emulator?.endpoint.replace(/\/$/, "");
+  const emulator = config.emulator?.endpoint;
   const backend = new S3Backend(scope, {
     bucket: b.bucket,
     key: `${b.keyPrefix}/${stackName}.tfstate`,

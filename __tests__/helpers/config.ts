@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { loadConfig } from "../../stacks/config";
@@ -18,7 +18,7 @@ export function writeTempConfig(data: unknown, name = "config.json"): string {
 
 /** A config file's raw JSON with `edit` applied (a deep copy), for derived test configs. */
 export function rawConfig(file: string, edit: (c: any) => void = () => undefined): any {
-  const c = JSON.parse(require("fs").readFileSync(file, "utf8"));
+  const c = JSON.parse(readFileSync(file, "utf8"));
   edit(c);
   return c;
 }

@@ -3,11 +3,10 @@
  * one address only through a NAT host that owns that address, and is refused or times out without it.
  */
 import { execFile } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { unzipSync } from "fflate";
-import { readFileSync } from "fs";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../../constructs/bundle";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../../stacks/app-stack";
 import { ROOT } from "../helpers/config";
@@ -44,7 +43,7 @@ maybe("egress proof in network namespaces", () => {
     for (const engine of ["postgres", "mysql"] as const) {
       const zip = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...UNUSED_DRIVERS[engine]] }).zipPath;
       const dir = join(work, engine);
-      require("fs").mkdirSync(dir);
+      mkdirSync(dir);
       writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(zip))["index.js"]);
       writeFileSync(
         join(dir, "invoke.js"),
