@@ -1,6 +1,6 @@
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { homedir } from "os";
 import { dirname, join, resolve } from "path";
 import { buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
@@ -11,8 +11,16 @@ export const DEFAULT_EXTERNAL = ["@aws-sdk/*", "pg-native"];
 export interface BundleOptions {
   /** Modules left out of the bundle. @default DEFAULT_EXTERNAL */
   readonly external?: string[];
-  /** Where the archive is written. @default <os tmpdir>/fixed-egress-bundles */
+  /** Where the archive is written. @default a per-user cache: $XDG_CACHE_HOME (or ~/.cache)/fixed-egress/bundles */
   readonly outDir?: string;
+  /** Files packed beside `index.js`: zip name → local path. @default {} */
+  readonly files?: Record<string, string>;
+}
+
+/** A cache of the user's own, never a folder shared by every user of the machine. */
+export function defaultBundleDir(): string {
+  const cache = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  return join(cache, "fixed-egress", "bundles");
 }
 
 export interface Bundle {
@@ -48,8 +56,12 @@ const fingerprint = (file: string): string | undefined => {
 export function bundleNodeFunction(entry: string, options: BundleOptions = {}): Bundle {
   const abs = resolve(entry);
   const external = options.external ?? DEFAULT_EXTERNAL;
-  const outDir = options.outDir ?? join(tmpdir(), "fixed-egress-bundles");
-  const key = createHash("sha256").update(JSON.stringify([abs, external, esbuildVersion])).digest("hex").slice(0, 16);
+  const outDir = options.outDir ?? defaultBundleDir();
+  // Sorted, so the zip's entry order (and so its bytes) does not depend on how the caller wrote the object.
+  const files = Object.entries(options.files ?? {})
+    .map(([name, path]) => [name, resolve(path)] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const key = createHash("sha256").update(JSON.stringify([abs, external, files, esbuildVersion])).digest("hex").slice(0, 16);
   // Like make: when no input file changed since the last build (same mtime and size), its zip is reused.
   const cacheFile = join(outDir, `${key}.json`);
   if (existsSync(cacheFile)) {
@@ -75,7 +87,9 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     logLevel: "silent",
   });
   const code = result.outputFiles[0].contents;
-  const zip = zipSync({ "index.js": [code, { mtime: FIXED_MTIME, level: 9 }] });
+  const entries: Record<string, [Uint8Array, { mtime: Date; level: 9 }]> = { "index.js": [code, { mtime: FIXED_MTIME, level: 9 }] };
+  for (const [name, path] of files) entries[name] = [readFileSync(path), { mtime: FIXED_MTIME, level: 9 }];
+  const zip = zipSync(entries);
   const hex = createHash("sha256").update(zip).digest("hex");
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `${hex}.zip`);
@@ -86,6 +100,7 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     const full = resolve(dirname(abs), file);
     inputs[full] = fingerprint(full) ?? "missing";
   }
+  for (const [, path] of files) inputs[path] = fingerprint(path) ?? "missing";
   writeFileSync(cacheFile, JSON.stringify({ ...bundle, inputs } satisfies CacheEntry));
   return bundle;
 }

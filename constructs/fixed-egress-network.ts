@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformResourceLifecycle } from "cdktf";
+import { TerraformRemoteState, TerraformResourceLifecycle } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsInternetGateway } from "@cdktf/provider-aws/lib/data-aws-internet-gateway";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -19,6 +22,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { ValidationError } from "./errors";
 import { mergeTags } from "./tags";
+import { rolePrefix } from "./names";
 import { Problems, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
 /** `single`: one NAT Gateway for all AZs (cheapest; one AZ's outage cuts egress). `perAz`: one per AZ. */
@@ -30,7 +34,21 @@ export interface IPrivateNetwork {
   readonly vpcId: string;
   /** subnets whose default route leaves through the NAT Gateway(s); never public subnets */
   readonly privateSubnetIds: string[];
+  /** the public IPs the network's traffic leaves from (what the database allow-lists) @default - not known */
+  readonly egressIps?: string[];
 }
+
+/**
+ * The network stack's outputs: the contract other stacks (and other repositories) read through
+ * `terraform_remote_state`. Renaming one breaks every reader.
+ */
+export const NETWORK_OUTPUTS = {
+  egressIps: "egress_ips",
+  vpcId: "vpc_id",
+  publicSubnetIds: "public_subnet_ids",
+  privateSubnetIds: "private_subnet_ids",
+  natGatewayIds: "nat_gateway_ids",
+} as const;
 
 export interface FlowLogsProps {
   /** Days CloudWatch Logs keeps the flow logs. @default 30 */
@@ -47,7 +65,10 @@ export interface FixedEgressNetworkProps {
   readonly vpcCidr?: string;
   /** Build inside this VPC instead of creating one. @default - a new VPC */
   readonly existingVpcId?: string;
-  /** The existing VPC's Internet Gateway; only with `existingVpcId`. @default - a new Internet Gateway attached to the VPC */
+  /**
+   * The existing VPC's Internet Gateway; only with `existingVpcId`.
+   * @default - a new Internet Gateway for a new VPC; for an existing VPC, the one attached to it (looked up)
+   */
   readonly existingInternetGatewayId?: string;
   /** Availability zones, one public and one private subnet each. */
   readonly availabilityZones: string[];
@@ -116,6 +137,17 @@ export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
 
 export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 
+/** The outputs a network stack declares, from `NETWORK_OUTPUTS`; values are the network's attributes. */
+export function networkOutputs(network: FixedEgressNetwork): Record<(typeof NETWORK_OUTPUTS)[keyof typeof NETWORK_OUTPUTS], string[] | string> {
+  return {
+    egress_ips: network.egressIps,
+    vpc_id: network.vpcId,
+    public_subnet_ids: network.publicSubnetIds,
+    private_subnet_ids: network.privateSubnetIds,
+    nat_gateway_ids: network.natGatewayIds,
+  };
+}
+
 /**
  * A VPC whose private subnets reach the internet only through NAT Gateway(s) that own Elastic IPs:
  * the fixed egress IPs an external database can allow-list.
@@ -141,6 +173,18 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly eips: Eip[];
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   public readonly flowLog?: FlowLog;
+
+  /**
+   * The network another stack deployed, read from its state's documented outputs (`NETWORK_OUTPUTS`):
+   * any remote state data source (`DataTerraformRemoteStateS3`, `DataTerraformRemoteStateLocal`, …).
+   */
+  public static fromRemoteState(remoteState: TerraformRemoteState): IPrivateNetwork {
+    return {
+      vpcId: remoteState.getString(NETWORK_OUTPUTS.vpcId),
+      privateSubnetIds: remoteState.getList(NETWORK_OUTPUTS.privateSubnetIds),
+      egressIps: remoteState.getList(NETWORK_OUTPUTS.egressIps),
+    };
+  }
 
   constructor(scope: Construct, id: string, props: FixedEgressNetworkProps) {
     super(scope, id);
@@ -169,6 +213,11 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     let igwId: string;
     if (props.existingInternetGatewayId) {
       igwId = props.existingInternetGatewayId;
+    } else if (props.existingVpcId) {
+      // A VPC has at most one Internet Gateway, and AWS refuses a second: use the one attached.
+      igwId = new DataAwsInternetGateway(this, "existing-igw", {
+        filter: [{ name: "attachment.vpc-id", values: [props.existingVpcId] }],
+      }).id;
     } else {
       this.internetGateway = new InternetGateway(this, "igw", { vpcId: this.vpcId, tags: tags(`igw-${name}`) });
       igwId = this.internetGateway.id;
@@ -269,10 +318,28 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       retentionInDays: flow.retentionDays ?? 30,
       tags: tags(`flow-logs-${name}`),
     });
+    const account = new DataAwsCallerIdentity(scope, "account");
+    const partition = new DataAwsPartition(scope, "partition");
+    const region = new DataAwsRegion(scope, "region");
+    // Only VPC Flow Logs acting for this account's flow logs in this region may assume the role (confused deputy).
     const trust = new DataAwsIamPolicyDocument(scope, "trust", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }] }],
+      statement: [
+        {
+          actions: ["sts:AssumeRole"],
+          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${region.name}:${account.accountId}:vpc-flow-log/*`] },
+          ],
+        },
+      ],
     });
-    const role = new IamRole(scope, "role", { name: `${name}-flow-logs`, assumeRolePolicy: trust.json, tags: tags(`${name}-flow-logs`) });
+    const role = new IamRole(scope, "role", {
+      namePrefix: rolePrefix(name, "flow-logs"),
+      assumeRolePolicy: trust.json,
+      tags: tags(`${name}-flow-logs`),
+      lifecycle: { createBeforeDestroy: true },
+    });
     const write = new DataAwsIamPolicyDocument(scope, "write", {
       statement: [
         {

@@ -1,5 +1,6 @@
 /** The probe's environment, read and checked once; a missing or bad variable is named in the error. */
 import { readFileSync } from "fs";
+import { resolve } from "path";
 
 export type Engine = "postgres" | "mysql";
 export type TlsMode = "disable" | "require" | "verify-full";
@@ -20,6 +21,9 @@ export interface ProbeSettings {
 }
 
 export const DEFAULT_PORTS: Record<Engine, number> = { postgres: 5432, mysql: 3306 };
+export const TLS_MODES: readonly TlsMode[] = ["disable", "require", "verify-full"];
+/** The TLS mode when none is set: encrypted (config/schema.json's default is tested against this). */
+export const DEFAULT_TLS: TlsMode = "require";
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): ProbeSettings {
   const need = (key: string): string => {
@@ -38,14 +42,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ProbeSetting
   if (!env.PASSWORD_SECRET_ARN && env.DB_PASSWORD === undefined) {
     throw new Error("neither PASSWORD_SECRET_ARN nor DB_PASSWORD is set; give the secret's ARN (DB_PASSWORD is for local runs only)");
   }
-  const tls = (env.DB_TLS ?? "disable") as TlsMode;
-  if (!["disable", "require", "verify-full"].includes(tls)) throw new Error(`DB_TLS "${tls}" is not a TLS mode; use disable, require or verify-full`);
+  const tls = (env.DB_TLS ?? DEFAULT_TLS) as TlsMode;
+  if (!TLS_MODES.includes(tls)) throw new Error(`DB_TLS "${tls}" is not a TLS mode; use ${TLS_MODES.join(", ")}`);
   let tlsCa: string | undefined;
   if (env.DB_TLS_CA_FILE) {
+    // A relative path names a file packed in the function's zip, under LAMBDA_TASK_ROOT (/var/task).
+    const caFile = resolve(env.LAMBDA_TASK_ROOT ?? process.cwd(), env.DB_TLS_CA_FILE);
     try {
-      tlsCa = readFileSync(env.DB_TLS_CA_FILE, "utf8");
+      tlsCa = readFileSync(caFile, "utf8");
     } catch (err) {
-      throw new Error(`DB_TLS_CA_FILE "${env.DB_TLS_CA_FILE}" cannot be read (${(err as NodeJS.ErrnoException).code}); ship the CA bundle with the function`);
+      throw new Error(`DB_TLS_CA_FILE "${caFile}" cannot be read (${(err as NodeJS.ErrnoException).code}); ship the CA bundle with the function`);
     }
   }
   return {

@@ -2,10 +2,10 @@ import { existsSync } from "fs";
 import { dirname, join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork } from "../constructs/fixed-egress-network";
+import { FixedEgressNetwork, NETWORK_OUTPUTS } from "../constructs/fixed-egress-network";
 import { PrivateLambda } from "../constructs/private-lambda";
 import { AppConfig, functionNameOf } from "./config";
-import { wireStack } from "./wiring";
+import { remoteStateOf, wireStack } from "./wiring";
 
 /** The project folder: the one holding lambda-src, wherever this module was compiled or bundled to. */
 function projectRoot(from: string): string {
@@ -20,23 +20,43 @@ export const PROBE_ENTRY = join(projectRoot(__dirname), "lambda-src", "index.ts"
 /** The probe loads one driver; leaving the other out keeps the bundle small (mysql2 with its TLS profiles is ~1 MB minified). */
 export const UNUSED_DRIVERS: Record<"postgres" | "mysql", string[]> = { postgres: ["mysql2", "mysql2/*"], mysql: ["pg"] };
 
-/** `<name>-app`: the probe function in the network's private subnets; reads the network through remote state. */
+/** Where the Node.js Lambda runtime keeps Amazon's CA bundle (RDS included); Node loads it only when told to. */
+export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
+/** The name of a configured caBundle inside the function's zip (under LAMBDA_TASK_ROOT). */
+export const CA_BUNDLE_ZIP_NAME = "db-ca-bundle.pem";
+
+/** The outputs of the network stack's state the app reads before the network exists: empty, so the precondition can explain. */
+const NOT_APPLIED = { [NETWORK_OUTPUTS.vpcId]: "", [NETWORK_OUTPUTS.privateSubnetIds]: [], [NETWORK_OUTPUTS.egressIps]: [] };
+
+/**
+ * `<name>-app`: the probe function in the network's private subnets. It reads the network through an
+ * explicit terraform_remote_state on the network stack's documented outputs, as an app stack in another
+ * repository would.
+ */
 export class AppStack extends TerraformStack {
   public readonly lambda: PrivateLambda;
 
-  constructor(scope: Construct, id: string, config: AppConfig, network: FixedEgressNetwork) {
+  constructor(scope: Construct, id: string, config: AppConfig, networkStackName: string) {
     super(scope, id);
     wireStack(this, config, id);
+    const state = remoteStateOf(this, "network-state", config, networkStackName, NOT_APPLIED);
+    const network = FixedEgressNetwork.fromRemoteState(state);
     const db = config.lambda.database;
+    const verifyFull = db.tls === "verify-full";
     this.lambda = new PrivateLambda(this, "probe", {
       network,
       functionName: functionNameOf(config),
-      code: { entry: PROBE_ENTRY, exclude: UNUSED_DRIVERS[db.engine] },
+      code: {
+        entry: PROBE_ENTRY,
+        exclude: UNUSED_DRIVERS[db.engine],
+        files: db.caBundle ? { [CA_BUNDLE_ZIP_NAME]: db.caBundle } : undefined,
+      },
       memoryMb: config.lambda.memoryMb,
       timeoutSeconds: config.lambda.timeoutSeconds,
       logRetentionDays: config.lambda.logRetentionDays,
       database: { port: db.port, cidrs: db.cidrs },
       passwordSecretArn: db.passwordSecretArn,
+      passwordSecretKmsKeyArn: db.passwordSecretKmsKeyArn,
       environment: {
         DB_ENGINE: db.engine,
         DB_HOST: db.host,
@@ -45,10 +65,20 @@ export class AppStack extends TerraformStack {
         DB_USER: db.user,
         CONNECT_TIMEOUT_MS: String(db.connectTimeoutMs),
         DB_TLS: db.tls,
-        EGRESS_IPS: Fn.join(",", network.egressIps),
+        EGRESS_IPS: Fn.join(",", network.egressIps ?? []),
+        // verify-full checks the server against Amazon's CAs (RDS) and, when given, the configured bundle.
+        ...(verifyFull ? { NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE } : {}),
+        ...(db.caBundle ? { DB_TLS_CA_FILE: CA_BUNDLE_ZIP_NAME } : {}),
       },
       tags: config.tags,
     });
+    // Before the network stack is applied its state has no outputs: say so instead of planning a function in no subnet.
+    this.lambda.function.addOverride("lifecycle.precondition", [
+      {
+        condition: `\${length(${state.fqn}.outputs.${NETWORK_OUTPUTS.privateSubnetIds}) > 0}`,
+        error_message: `The state of ${networkStackName} has no ${NETWORK_OUTPUTS.privateSubnetIds} output: apply ${networkStackName} first (make deploy does it in that order).`,
+      },
+    ]);
     new TerraformOutput(this, "function_name", { value: this.lambda.function.functionName });
     new TerraformOutput(this, "function_arn", { value: this.lambda.function.arn });
     new TerraformOutput(this, "security_group_id", { value: this.lambda.securityGroup.id });

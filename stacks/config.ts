@@ -1,4 +1,5 @@
 import { readFileSync } from "fs";
+import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
 import { validateNetworkProps } from "../constructs/fixed-egress-network";
@@ -9,13 +10,15 @@ import type { Engine, TlsMode } from "../lambda-src/settings";
 
 export const DEFAULT_CONFIG = "config/local.json";
 export const DEFAULT_KEY_PREFIX = "fixed-egress";
+/** Days the state bucket keeps a noncurrent version of a state or lock object. */
+export const DEFAULT_NONCURRENT_VERSION_DAYS = 90;
 
 export interface AppConfig {
   readonly name: string;
   readonly region: string;
   readonly tags: Record<string, string>;
   readonly backend:
-    | { readonly type: "s3"; readonly bucket: string; readonly keyPrefix: string; readonly region?: string }
+    | { readonly type: "s3"; readonly bucket: string; readonly keyPrefix: string; readonly region?: string; readonly noncurrentVersionDays: number }
     | { readonly type: "local"; readonly path?: string };
   /** endpoint without a trailing slash */
   readonly emulator?: { readonly endpoint: string };
@@ -34,7 +37,10 @@ export interface AppConfig {
       readonly name: string;
       readonly user: string;
       readonly passwordSecretArn?: string;
+      readonly passwordSecretKmsKeyArn?: string;
       readonly cidrs?: string[];
+      /** absolute path (the config gives it relative to its own folder) */
+      readonly caBundle?: string;
       readonly connectTimeoutMs: number;
       readonly tls: TlsMode;
     };
@@ -116,9 +122,17 @@ export function loadConfig(file: string): AppConfig {
     throw new ConfigError(lines);
   }
   // Defaults that depend on another value (JSON Schema defaults cannot).
-  const raw = data as { backend: { type: string; keyPrefix?: string }; lambda: { database: { engine: Engine; port?: number } } };
+  const raw = data as {
+    backend: { type: string; keyPrefix?: string; noncurrentVersionDays?: number };
+    lambda: { database: { engine: Engine; port?: number; caBundle?: string } };
+  };
   raw.lambda.database.port ??= DEFAULT_PORTS[raw.lambda.database.engine];
-  if (raw.backend.type === "s3") raw.backend.keyPrefix ??= DEFAULT_KEY_PREFIX;
+  if (raw.backend.type === "s3") {
+    raw.backend.keyPrefix ??= DEFAULT_KEY_PREFIX;
+    raw.backend.noncurrentVersionDays ??= DEFAULT_NONCURRENT_VERSION_DAYS;
+  }
+  // A path in a config file means a path next to it, whatever the current directory.
+  if (raw.lambda.database.caBundle !== undefined) raw.lambda.database.caBundle = resolve(dirname(file), raw.lambda.database.caBundle);
   const emulator = (data as { emulator?: { endpoint: string } }).emulator;
   if (emulator) emulator.endpoint = emulator.endpoint.replace(/\/$/, ""); // one spelling for every client
   const config = data as unknown as AppConfig;
@@ -132,14 +146,31 @@ export function loadConfig(file: string): AppConfig {
     timeoutSeconds: config.lambda.timeoutSeconds,
     logRetentionDays: config.lambda.logRetentionDays,
     passwordSecretArn: db.passwordSecretArn,
+    passwordSecretKmsKeyArn: db.passwordSecretKmsKeyArn,
     database: { port: db.port, cidrs: db.cidrs },
   });
   for (const p of lambda.list) {
-    const field = p.field.startsWith("passwordSecretArn") ? `database.${p.field}` : p.field;
+    const field = p.field.startsWith("passwordSecret") ? `database.${p.field}` : p.field;
     lines.push(`${file}: ${under("$.lambda", field)}: ${p.message}`);
   }
+  const ca = caBundleProblem(db.caBundle, db.tls);
+  if (ca) lines.push(`${file}: $.lambda.database.caBundle: ${ca}`);
   if (lines.length > 0) throw new ConfigError(lines);
   return config;
+}
+
+/** What is wrong with a configured CA bundle (an absolute path by now), or undefined. */
+function caBundleProblem(path: string | undefined, tls: TlsMode): string | undefined {
+  if (path === undefined) return undefined;
+  if (tls !== "verify-full") return `is only used with tls "verify-full" (tls is "${tls}"); set tls to "verify-full" or remove caBundle`;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    return `"${path}" cannot be read (${(err as NodeJS.ErrnoException).code}); give a PEM file of the database's CA, relative to the config file`;
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) return `"${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA certificate(s) in PEM form`;
+  return undefined;
 }
 
 export const functionNameOf = (config: AppConfig): string => config.lambda.functionName ?? `${config.name}-egress-probe`;

@@ -1,10 +1,21 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork } from "../constructs/fixed-egress-network";
+import { FixedEgressNetwork, NETWORK_OUTPUTS, networkOutputs } from "../constructs/fixed-egress-network";
 import { AppConfig } from "./config";
 import { wireStack } from "./wiring";
 
-/** `<name>-network`: owned by the network team; its outputs are what the database admin and the app stack need. */
+const DESCRIPTIONS: Record<string, string> = {
+  [NETWORK_OUTPUTS.egressIps]: "Public IPs to allow-list at the database",
+  [NETWORK_OUTPUTS.vpcId]: "The VPC the functions run in",
+  [NETWORK_OUTPUTS.publicSubnetIds]: "Subnets routed to the Internet Gateway (the NAT lives here)",
+  [NETWORK_OUTPUTS.privateSubnetIds]: "Subnets routed to the NAT: run functions here",
+  [NETWORK_OUTPUTS.natGatewayIds]: "The NAT devices that own the egress IPs",
+};
+
+/**
+ * `<name>-network`: owned by the network team. Its outputs (NETWORK_OUTPUTS) are a contract: the app stack,
+ * and app stacks in other repositories, read them through terraform_remote_state.
+ */
 export class NetworkStack extends TerraformStack {
   public readonly network: FixedEgressNetwork;
 
@@ -12,10 +23,8 @@ export class NetworkStack extends TerraformStack {
     super(scope, id);
     wireStack(this, config, id);
     this.network = new FixedEgressNetwork(this, "network", { ...config.network, name: config.name, tags: config.tags });
-    new TerraformOutput(this, "egress_ips", { value: this.network.egressIps, description: "Public IPs to allow-list at the database" });
-    new TerraformOutput(this, "vpc_id", { value: this.network.vpcId });
-    new TerraformOutput(this, "public_subnet_ids", { value: this.network.publicSubnetIds });
-    new TerraformOutput(this, "private_subnet_ids", { value: this.network.privateSubnetIds });
-    new TerraformOutput(this, "nat_gateway_ids", { value: this.network.natGatewayIds });
+    for (const [name, value] of Object.entries(networkOutputs(this.network))) {
+      new TerraformOutput(this, name, { value, description: DESCRIPTIONS[name] });
+    }
   }
 }

@@ -1,5 +1,6 @@
+import { join } from "path";
 import { Construct } from "constructs";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, S3BackendConfig, TerraformRemoteState, TerraformStack } from "cdktf";
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { AppConfig } from "./config";
 
@@ -32,30 +33,54 @@ export function wireStack(stack: TerraformStack, config: AppConfig, stackName: s
   addBackend(stack, config, stackName);
 }
 
-function addBackend(scope: Construct, config: AppConfig, stackName: string): void {
+/** The state settings of one stack: what its backend writes to and what a reader of its outputs reads from. */
+type StateSettings = { readonly type: "local"; readonly path: string } | { readonly type: "s3"; readonly config: S3BackendConfig };
+
+function stateSettings(config: AppConfig, stackName: string): StateSettings {
   const b = config.backend;
-  if (b.type === "local") {
-    new LocalBackend(scope, b.path ? { path: `${b.path.replace(/\/$/, "")}/${stackName}.tfstate` } : {});
+  // Without a path, where cdktf's LocalBackend puts it: the synthesizing process's folder.
+  if (b.type === "local") return { type: "local", path: b.path ? `${b.path.replace(/\/$/, "")}/${stackName}.tfstate` : join(process.cwd(), `terraform.${stackName}.tfstate`) };
+  const emulator = config.emulator?.endpoint;
+  return {
+    type: "s3",
+    config: {
+      bucket: b.bucket,
+      key: `${b.keyPrefix}/${stackName}.tfstate`,
+      region: b.region ?? config.region,
+      encrypt: true,
+      ...(emulator
+        ? {
+            ...EMULATOR_CREDENTIALS,
+            endpoints: { s3: emulator, sts: emulator, iam: emulator },
+            usePathStyle: true,
+            skipCredentialsValidation: true,
+            skipRequestingAccountId: true,
+            skipMetadataApiCheck: true,
+            skipRegionValidation: true,
+          }
+        : {}),
+    },
+  };
+}
+
+function addBackend(scope: Construct, config: AppConfig, stackName: string): void {
+  const state = stateSettings(config, stackName);
+  if (state.type === "local") {
+    new LocalBackend(scope, { path: state.path });
     return;
   }
-  const emulator = config.emulator?.endpoint;
-  const backend = new S3Backend(scope, {
-    bucket: b.bucket,
-    key: `${b.keyPrefix}/${stackName}.tfstate`,
-    region: b.region ?? config.region,
-    encrypt: true,
-    ...(emulator
-      ? {
-          ...EMULATOR_CREDENTIALS,
-          endpoints: { s3: emulator, sts: emulator, iam: emulator },
-          usePathStyle: true,
-          skipCredentialsValidation: true,
-          skipRequestingAccountId: true,
-          skipMetadataApiCheck: true,
-          skipRegionValidation: true,
-        }
-      : {}),
-  });
+  const backend = new S3Backend(scope, state.config);
   // Terraform 1.11 locks S3 state with a lock object next to the state; cdktf 0.21 has no field for it.
   backend.addOverride("use_lockfile", true);
+}
+
+/**
+ * Reads another stack's state with the same settings its backend writes with (an explicit
+ * terraform_remote_state on documented outputs, never cdktf's hash-named cross-stack outputs).
+ */
+export function remoteStateOf(scope: Construct, id: string, config: AppConfig, stackName: string, defaults?: Record<string, unknown>): TerraformRemoteState {
+  const state = stateSettings(config, stackName);
+  return state.type === "local"
+    ? new DataTerraformRemoteStateLocal(scope, id, { path: state.path, defaults })
+    : new DataTerraformRemoteStateS3(scope, id, { ...state.config, defaults });
 }

@@ -2,14 +2,13 @@
  * Both stacks applied with real Terraform on the emulator against remote S3 state; the topology checked
  * through the AWS API; a second plan is empty; destroy leaves nothing of the project behind.
  */
-import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, RouteTable } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeSecurityGroupsCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client, RouteTable } from "@aws-sdk/client-ec2";
 import { GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, ListRolesCommand } from "@aws-sdk/client-iam";
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from "@aws-sdk/client-lambda";
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketLifecycleConfigurationCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { readFileSync } from "fs";
 import { filesOf } from "../helpers/app";
-import { VPC_ACCESS_POLICY_ARN } from "../../constructs";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 
@@ -80,7 +79,7 @@ describe("deploy on the emulator", () => {
     expect(net.egress_ips).toHaveLength(NatGateways!.length);
   });
 
-  it("runs the function in exactly the private subnets, with our security group and the VPC access role", async () => {
+  it("runs the function in exactly the private subnets, with our security group and a role of inline policies only", async () => {
     const net = await d.outputs("network");
     const app = await d.outputs("app");
     const lambda = new LambdaClient(clientFor(emu.endpoint));
@@ -91,12 +90,19 @@ describe("deploy on the emulator", () => {
     expect(fn.Environment!.Variables!.EGRESS_IPS).toBe((net.egress_ips as string[]).join(","));
     const roleName = fn.Role!.split("/").pop()!;
     const iam = new IAMClient(clientFor(emu.endpoint));
+    expect(roleName).toMatch(/^e2e-egress-probe-role-/);
     const { AttachedPolicies } = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-    expect(AttachedPolicies!.map((p) => p.PolicyArn)).toEqual([VPC_ACCESS_POLICY_ARN]);
+    expect(AttachedPolicies).toEqual([]);
+    const { PolicyNames } = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
+    expect([...PolicyNames!].sort()).toEqual(["read-database-password", "vpc-access-and-logs"]);
   });
 
-  it("keeps each stack's state in the bucket under its own key", async () => {
+  it("keeps each stack's state in the bucket under its own key, old versions expiring by the bootstrap's lifecycle rule", async () => {
     const s3 = new S3Client(clientFor(emu.endpoint));
+    const { Rules } = await s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket: "fixed-egress-e2e-state" }));
+    expect(Rules).toEqual([
+      expect.objectContaining({ ID: "fixed-egress-expire-noncurrent-state", Status: "Enabled", NoncurrentVersionExpiration: expect.objectContaining({ NoncurrentDays: 90 }) }),
+    ]);
     for (const key of ["fixed-egress/e2e-network.tfstate", "fixed-egress/e2e-app.tfstate"]) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: "fixed-egress-e2e-state", Key: key }));
       expect(head.ContentLength).toBeGreaterThan(100);
@@ -109,8 +115,7 @@ describe("deploy on the emulator", () => {
     expect(fn.Environment!.Variables!.PASSWORD_SECRET_ARN).toBe(secretArn);
     const iam = new IAMClient(clientFor(emu.endpoint));
     const roleName = fn.Role!.split("/").pop()!;
-    const { PolicyNames } = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }));
-    const doc = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: PolicyNames![0] }));
+    const doc = await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: "read-database-password" }));
     expect(JSON.parse(decodeURIComponent(doc.PolicyDocument!)).Statement).toEqual([
       expect.objectContaining({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn }),
     ]);
@@ -131,6 +136,25 @@ describe("deploy on the emulator", () => {
 
   it("plans no change on a second plan of each stack", async () => {
     expect(await d.planExitCode("network")).toBe(0);
+    expect(await d.planExitCode("app")).toBe(0);
+  });
+
+  it("replaces the function's security group without cutting it off: the new group exists first, the function moves to it", async () => {
+    const before = (await d.outputs("app")).security_group_id as string;
+    // Another database port changes the group's description, which AWS cannot update in place.
+    await d.resynth(emulatorConfig(emu.endpoint, "e2e", (c) => {
+      c.lambda.database.passwordSecretArn = secretArn;
+      c.lambda.database.port = 6432;
+    }));
+    await d.apply("app");
+    const after = (await d.outputs("app")).security_group_id as string;
+    expect(after).not.toBe(before);
+    const app = await d.outputs("app");
+    const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: app.function_name }));
+    expect(fn.VpcConfig!.SecurityGroupIds).toEqual([after]);
+    const { SecurityGroups } = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-id", Values: [before, after] }] }));
+    expect(SecurityGroups!.map((g) => g.GroupId)).toEqual([after]);
+    expect(SecurityGroups![0].IpPermissionsEgress!.map((p) => p.FromPort).sort()).toEqual([443, 6432]);
     expect(await d.planExitCode("app")).toBe(0);
   });
 

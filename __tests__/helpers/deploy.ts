@@ -10,6 +10,8 @@ import { terraform } from "./terraform";
 export interface Deployment {
   readonly config: AppConfig;
   readonly synth: SynthesizedApp;
+  /** synthesizes another config of the same environment into the same folders (state and init kept) */
+  resynth(config: AppConfig): Promise<void>;
   apply(which: "network" | "app"): Promise<void>;
   outputs(which: "network" | "app"): Promise<Record<string, any>>;
   /** `terraform show -json` of a fresh plan, written to <stack dir>/<stack>.plan.json; returns the path */
@@ -45,6 +47,9 @@ export async function prepare(config: AppConfig): Promise<Deployment> {
   const d: Deployment = {
     config,
     synth,
+    resynth: async (next) => {
+      synthApp(next, synth.outdir);
+    },
     apply: async (w) => {
       await init(w);
       applied.add(w);

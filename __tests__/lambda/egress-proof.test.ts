@@ -77,6 +77,7 @@ maybe("egress proof in network namespaces", () => {
       DB_NAME: "app",
       DB_USER: "probe",
       DB_PASSWORD: PASSWORD,
+      DB_TLS: "disable",
       EGRESS_IPS: ADDR.egress,
       CONNECT_TIMEOUT_MS: String(timeoutMs),
     };

@@ -22,6 +22,7 @@ const env = (over: Record<string, string | undefined> = {}): NodeJS.ProcessEnv =
   DB_NAME: "app",
   DB_USER: "probe",
   DB_PASSWORD: PASSWORD,
+  DB_TLS: "disable",
   EGRESS_IPS: "203.0.113.10,127.0.0.1",
   CONNECT_TIMEOUT_MS: "3000",
   ...over,

@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { unzipSync } from "fflate";
+import { CA_BUNDLE_ZIP_NAME, LAMBDA_CA_BUNDLE } from "../../stacks/app-stack";
 import { loadConfig } from "../../stacks/config";
 import { filesOf, synthApp } from "../helpers/app";
 import { AWS_EXAMPLE, LOCAL_CONFIG, derivedConfig } from "../helpers/config";
@@ -45,20 +50,51 @@ describe("the app", () => {
     expect(local.app.provider.aws[0].default_tags[0].tags).toEqual({ Project: "fixed-egress", Environment: "demo", Stack: "demo-app" });
   });
 
-  it("reads the network from its remote state in the app stack", () => {
-    const remote = local.app.data.terraform_remote_state["cross-stack-reference-input-demo-network"];
+  it("reads the network through an explicit terraform_remote_state on its documented outputs, with the network's own state settings", () => {
+    const remote = local.app.data.terraform_remote_state["network-state"];
     expect(remote.backend).toBe("s3");
-    expect(remote.config).toMatchObject({ bucket: "fixed-egress-state-demo", key: "fixed-egress/demo-network.tfstate" });
+    const { use_lockfile: _lock, ...backend } = local.network.terraform.backend.s3;
+    expect(remote.config).toEqual(backend);
+    expect(remote.defaults).toEqual({ vpc_id: "", private_subnet_ids: [], egress_ips: [] });
     const fn = Object.values(local.app.resource.aws_lambda_function)[0] as any;
-    fn.vpc_config.subnet_ids.forEach((id: string) => expect(id).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-demo-network\.outputs\./));
-    expect(fn.environment.variables.EGRESS_IPS).toMatch(/^\$\{join\(",", \[data\.terraform_remote_state/);
+    expect(fn.vpc_config.subnet_ids).toBe("${data.terraform_remote_state.network-state.outputs.private_subnet_ids}");
+    expect(fn.environment.variables.EGRESS_IPS).toBe('${join(",", data.terraform_remote_state.network-state.outputs.egress_ips)}');
+    const sg = Object.values(local.app.resource.aws_security_group)[0] as any;
+    expect(sg.vpc_id).toBe("${data.terraform_remote_state.network-state.outputs.vpc_id}");
   });
 
-  it("declares the outputs each team needs", () => {
-    expect(Object.keys(local.network.output)).toEqual(
-      expect.arrayContaining(["egress_ips", "vpc_id", "public_subnet_ids", "private_subnet_ids", "nat_gateway_ids"]),
-    );
-    expect(Object.keys(local.app.output).sort()).toEqual(["function_arn", "function_name", "security_group_id"]);
+  it("leaves no cdktf cross-stack output (named by construct-path hashes) in either stack", () => {
+    expect(Object.keys(local.network.output).sort()).toEqual(["egress_ips", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
+    expect(JSON.stringify(local.app)).not.toMatch(/cross-stack/);
+    Object.values(local.network.output).forEach((o: any) => expect(o.description).toBeTruthy());
+  });
+
+  it("refuses to plan the function before the network stack is applied, in one sentence", () => {
+    const fn = Object.values(local.app.resource.aws_lambda_function)[0] as any;
+    expect(fn.lifecycle.precondition).toEqual([
+      {
+        condition: "${length(data.terraform_remote_state.network-state.outputs.private_subnet_ids) > 0}",
+        error_message: "The state of demo-network has no private_subnet_ids output: apply demo-network first (make deploy does it in that order).",
+      },
+    ]);
+  });
+
+  it("reads a local-backend network from the same file its backend writes", () => {
+    const c = derivedConfig(LOCAL_CONFIG, (x) => (x.backend = { type: "local", path: "/tmp/fx-state" }));
+    const s = synthApp(c);
+    expect(s.app.data.terraform_remote_state["network-state"]).toMatchObject({ backend: "local", config: { path: "/tmp/fx-state/demo-network.tfstate" } });
+  });
+
+  it("trusts Amazon's CA bundle with verify-full, and packs a configured caBundle named by DB_TLS_CA_FILE", () => {
+    const vars = (s: ReturnType<typeof synthApp>) => (Object.values(s.app.resource.aws_lambda_function)[0] as any).environment.variables;
+    expect(vars(local).NODE_EXTRA_CA_CERTS).toBeUndefined();
+    const ca = join(mkdtempSync(join(tmpdir(), "fx-ca-app-")), "ca.pem");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const s = synthApp(derivedConfig(LOCAL_CONFIG, (x) => Object.assign(x.lambda.database, { tls: "verify-full", caBundle: ca })));
+    expect(vars(s)).toMatchObject({ DB_TLS: "verify-full", NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE, DB_TLS_CA_FILE: CA_BUNDLE_ZIP_NAME });
+    const zip = filesOf(s.stackDir("app"));
+    const asset = Object.keys(zip).find((f) => f.endsWith(".zip"))!;
+    expect(Object.keys(unzipSync(Buffer.from(zip[asset], "base64")))).toContain(CA_BUNDLE_ZIP_NAME);
   });
 
   it("uses a local backend when configured, one file per stack", () => {

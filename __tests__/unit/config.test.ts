@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { ConfigError, loadConfig } from "../../stacks/config";
 import { AWS_EXAMPLE, LOCAL_CONFIG, rawConfig, writeTempConfig } from "../helpers/config";
 
@@ -23,7 +26,7 @@ describe("config loader", () => {
     expect(c.network.protectEgressIps).toBe(false);
     expect(c.lambda.memoryMb).toBe(256);
     expect(c.lambda.database.engine).toBe("postgres");
-    expect(c.backend).toEqual({ type: "s3", bucket: "fixed-egress-state-demo", keyPrefix: "fixed-egress" });
+    expect(c.backend).toEqual({ type: "s3", bucket: "fixed-egress-state-demo", keyPrefix: "fixed-egress", noncurrentVersionDays: 90 });
   });
 
   it("loads the real-AWS example: no emulator, S3 state, two AZs in Tokyo, single NAT", () => {
@@ -84,8 +87,35 @@ describe("config loader", () => {
       }),
     ).toEqual([
       "$.lambda.database.port: 0 is out of range; use a whole number of TCP port from 1 to 65535",
-      '$.lambda.database.passwordSecretArn: "nope" is not valid; give a Secrets Manager secret ARN such as "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-password-AbCdEf"',
+      expect.stringMatching(/^\$\.lambda\.database\.passwordSecretArn: "nope" is not valid; give the secret's full ARN, with the 6-character suffix/),
     ]);
+  });
+
+  it("maps the KMS key of the secret to its JSON path", () => {
+    expect(problemsOf((c) => (c.lambda.database.passwordSecretKmsKeyArn = "alias/db"))).toEqual([
+      expect.stringMatching(/^\$\.lambda\.database\.passwordSecretKmsKeyArn: "alias\/db" is not valid; give the KMS key's ARN/),
+      "$.lambda.database.passwordSecretKmsKeyArn: is set without passwordSecretArn; give the secret it encrypts, or leave the key out",
+    ]);
+  });
+
+  describe("caBundle", () => {
+    const dir = mkdtempSync(join(tmpdir(), "fx-ca-config-"));
+    writeFileSync(join(dir, "ca.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    writeFileSync(join(dir, "not-pem.txt"), "hello");
+    const withCa = (caBundle: string, tls = "verify-full") => {
+      const file = join(dir, `c-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c.lambda.database, { tls, caBundle }))));
+      return file;
+    };
+
+    it("resolves the bundle next to the config file, not the current directory", () => {
+      expect(loadConfig(withCa("ca.pem")).lambda.database.caBundle).toBe(join(dir, "ca.pem"));
+    });
+    it("fails on a bundle that does not exist, that is not PEM, or without verify-full", () => {
+      expect(() => loadConfig(withCa("missing.pem"))).toThrow(/\$\.lambda\.database\.caBundle: ".*missing\.pem" cannot be read \(ENOENT\)/);
+      expect(() => loadConfig(withCa("not-pem.txt"))).toThrow(/caBundle: ".*not-pem\.txt" holds no PEM certificate/);
+      expect(() => loadConfig(withCa("ca.pem", "require"))).toThrow(/caBundle: is only used with tls "verify-full" \(tls is "require"\)/);
+    });
   });
 
   it("reports every problem at once", () => {

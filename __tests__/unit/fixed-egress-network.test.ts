@@ -1,10 +1,10 @@
-import { TerraformVariable } from "cdktf";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { DataTerraformRemoteStateLocal, TerraformOutput, TerraformVariable } from "cdktf";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { FixedEgressNetwork, FixedEgressNetworkProps, ValidationError } from "../../constructs";
+import { FixedEgressNetwork, FixedEgressNetworkProps, IPrivateNetwork, NETWORK_OUTPUTS, ValidationError } from "../../constructs";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
 import { networkProps, THREE_AZS } from "../helpers/network-props";
 
@@ -190,6 +190,35 @@ describe("FixedEgressNetwork", () => {
     expect(trust.statement[0].principals[0].identifiers).toEqual(["vpc-flow-logs.amazonaws.com"]);
   });
 
+  it("lets VPC Flow Logs assume the flow-log role only for this account's flow logs (confused deputy), under a per-deployment name", () => {
+    const s = synthNetwork({ flowLogs: {} });
+    const [account] = all(s, "aws_caller_identity", "data")[0];
+    const [region] = all(s, "aws_region", "data").find(([id]) => id.includes("flow-logs"))!;
+    const [partition] = all(s, "aws_partition", "data")[0];
+    const trust = all(s, "aws_iam_policy_document", "data").find(([id]) => id.includes("trust"))![1];
+    const acct = `\${data.aws_caller_identity.${account}.account_id}`;
+    expect(trust.statement[0].condition).toEqual([
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [acct] },
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:\${data.aws_partition.${partition}.partition}:ec2:\${data.aws_region.${region}.name}:${acct}:vpc-flow-log/*`] },
+    ]);
+    const role = one(s, "aws_iam_role")[1];
+    expect(role.name).toBeUndefined();
+    expect(role.name_prefix).toBe("demo-flow-logs-");
+  });
+
+  it("reads another stack's network from its documented outputs", () => {
+    const s = synthStack((scope) => {
+      const net: IPrivateNetwork = FixedEgressNetwork.fromRemoteState(new DataTerraformRemoteStateLocal(scope, "net", { path: "/tmp/x.tfstate" }));
+      new TerraformOutput(scope, "vpc", { value: net.vpcId });
+      new TerraformOutput(scope, "private", { value: net.privateSubnetIds });
+      new TerraformOutput(scope, "egress", { value: net.egressIps });
+    });
+    expect(s.json.output.vpc.value).toBe("${data.terraform_remote_state.net.outputs.vpc_id}");
+    expect(s.json.output.private.value).toBe("${data.terraform_remote_state.net.outputs.private_subnet_ids}");
+    expect(s.json.output.egress.value).toBe("${data.terraform_remote_state.net.outputs.egress_ips}");
+    expect(Object.values(NETWORK_OUTPUTS).sort()).toEqual(["egress_ips", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
+  });
+
   it("builds in an existing VPC with its existing Internet Gateway, creating neither", () => {
     const s = synthNetwork({ vpcCidr: undefined, existingVpcId: "vpc-0a1b2c3d4e5f67890", existingInternetGatewayId: "igw-0a1b2c3d4e5f67890" });
     expect(s.text).not.toHaveResource(Vpc);
@@ -199,9 +228,12 @@ describe("FixedEgressNetwork", () => {
     expect(all(s, "aws_default_security_group")).toHaveLength(0);
   });
 
-  it("adds an Internet Gateway to an existing VPC when none is given", () => {
+  it("uses the Internet Gateway attached to an existing VPC when none is given, never a second one", () => {
     const s = synthNetwork({ vpcCidr: "10.0.0.0/16", existingVpcId: "vpc-0a1b2c3d4e5f67890" });
-    expect(one(s, "aws_internet_gateway")[1].vpc_id).toBe("vpc-0a1b2c3d4e5f67890");
+    expect(s.text).not.toHaveResource(InternetGateway);
+    const [igw, lookup] = all(s, "aws_internet_gateway", "data")[0];
+    expect(lookup.filter).toEqual([{ name: "attachment.vpc-id", values: ["vpc-0a1b2c3d4e5f67890"] }]);
+    expect(byPath(s, "aws_route", "public/default-route")[1].gateway_id).toBe(`\${data.aws_internet_gateway.${igw}.id}`);
     expect(s.text).toHaveResource(NatGateway);
   });
 

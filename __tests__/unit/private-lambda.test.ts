@@ -1,7 +1,11 @@
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { FixedEgressNetwork, IPrivateNetwork, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_POLICY_ARN, ValidationError } from "../../constructs";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { TerraformResource, TerraformStack, Testing } from "cdktf";
+import { unzipSync } from "fflate";
+import { FixedEgressNetwork, IPrivateNetwork, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError } from "../../constructs";
 import { PROBE_ENTRY } from "../../stacks/app-stack";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
 import { networkProps } from "../helpers/network-props";
@@ -22,6 +26,12 @@ function synthLambda(over: Partial<PrivateLambdaProps> = {}, network?: IPrivateN
     });
   });
 }
+
+const base = () => ({
+  network: { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f67890"] },
+  functionName: "demo-probe",
+  database: { port: 5432 },
+});
 
 describe("PrivateLambda", () => {
   const s = synthLambda();
@@ -53,27 +63,83 @@ describe("PrivateLambda", () => {
     expect(one(t, "aws_security_group")[1].egress[0].cidr_blocks).toEqual(["0.0.0.0/0"]);
   });
 
-  it("gives the role a Lambda trust policy, only the VPC access managed policy, and read access to exactly one secret", () => {
+  const doc = (t: Synthesized, prefix: string) => all(t, "aws_iam_policy_document", "data").find(([id]) => id.startsWith(prefix))![1];
+
+  it("gives the role a Lambda trust policy, network-interface actions, logs on its own group only, and read access to exactly one secret", () => {
     const [role, body] = one(s, "aws_iam_role");
-    expect(body.name).toBe("demo-probe-role");
-    const trust = all(s, "aws_iam_policy_document", "data").find(([id]) => id.startsWith("probe_trust"))![1];
-    expect(trust.statement).toEqual([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }]);
-    const attachments = all(s, "aws_iam_role_policy_attachment");
-    expect(attachments.map(([, a]) => a.policy_arn)).toEqual([VPC_ACCESS_POLICY_ARN]);
-    expect(attachments[0][1].role).toBe(ref("aws_iam_role", role, "name"));
-    const read = all(s, "aws_iam_policy_document", "data").find(([id]) => id.startsWith("probe_read-secret"))![1];
-    expect(read.statement).toEqual([{ actions: ["secretsmanager:GetSecretValue"], resources: [SECRET] }]);
-    expect(one(s, "aws_iam_role_policy")[1].role).toBe(ref("aws_iam_role", role));
+    expect(body.name).toBeUndefined();
+    expect(body.name_prefix).toBe("demo-probe-role-");
+    expect(body.lifecycle).toEqual({ create_before_destroy: true });
+    expect(doc(s, "probe_trust").statement).toEqual([{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }]);
+    expect(all(s, "aws_iam_role_policy_attachment")).toHaveLength(0);
+    const [group] = one(s, "aws_cloudwatch_log_group");
+    expect(doc(s, "probe_vpc-access-document").statement).toEqual([
+      { sid: "NetworkInterfaces", actions: [...VPC_ACCESS_ACTIONS], resources: ["*"] },
+      { sid: "OwnLogGroupOnly", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${ref("aws_cloudwatch_log_group", group, "arn")}:*`] },
+    ]);
+    expect(VPC_ACCESS_ACTIONS).toContain("ec2:DeleteNetworkInterface");
+    expect(doc(s, "probe_read-secret").statement).toEqual([{ sid: "ReadOneSecret", actions: ["secretsmanager:GetSecretValue"], resources: [SECRET] }]);
+    all(s, "aws_iam_role_policy").forEach(([, p]) => expect(p.role).toBe(ref("aws_iam_role", role)));
+  });
+
+  it("keeps the role name inside IAM's 38-character prefix limit, and unique per deployment", () => {
+    const t = synthLambda({ functionName: "a".repeat(59) });
+    const prefix = one(t, "aws_iam_role")[1].name_prefix as string;
+    expect(prefix.length).toBeLessThanOrEqual(38);
+    expect(prefix).toMatch(/^a+-role-$/);
+  });
+
+  it("grants kms:Decrypt on the secret's customer-managed key, through Secrets Manager of the region only", () => {
+    const key = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const t = synthLambda({ passwordSecretKmsKeyArn: key });
+    const [region] = all(t, "aws_region", "data").find(([id]) => id.startsWith("probe_region"))!;
+    expect(doc(t, "probe_read-secret").statement[1]).toEqual({
+      sid: "DecryptThroughSecretsManagerOnly",
+      actions: ["kms:Decrypt"],
+      resources: [key],
+      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.\${data.aws_region.${region}.name}.amazonaws.com`] }],
+    });
   });
 
   it("grants no secret access when no secret is given", () => {
-    expect(synthLambda({ passwordSecretArn: undefined }).text).not.toHaveResource(IamRolePolicy);
+    const t = synthLambda({ passwordSecretArn: undefined });
+    expect(all(t, "aws_iam_role_policy").map(([, p]) => p.name)).toEqual(["vpc-access-and-logs"]);
   });
 
-  it("creates the log group /aws/lambda/<name> with retention, and the function depends on it", () => {
+  it("creates the log group /aws/lambda/<name> with retention; the function depends on it and on the VPC-access permission", () => {
     const [group, body] = one(s, "aws_cloudwatch_log_group");
     expect(body).toMatchObject({ name: "/aws/lambda/demo-probe", retention_in_days: 30 });
-    expect(one(s, "aws_lambda_function")[1].depends_on).toEqual([`aws_cloudwatch_log_group.${group}`]);
+    const [access] = byPath(s, "aws_iam_role_policy", "vpc-access");
+    expect(one(s, "aws_lambda_function")[1].depends_on).toEqual([`aws_cloudwatch_log_group.${group}`, `aws_iam_role_policy.${access}`]);
+  });
+
+  it("destroys the function and its security group before the permission Lambda needs to delete their network interfaces", () => {
+    const [access, policy] = byPath(s, "aws_iam_role_policy", "vpc-access");
+    expect(JSON.stringify(one(s, "aws_lambda_function")[1].depends_on)).toContain(`aws_iam_role_policy.${access}`);
+    expect(one(s, "aws_security_group")[1].depends_on).toEqual([`aws_iam_role_policy.${access}`]);
+    // and that permission is the one granting ec2:DeleteNetworkInterface
+    const [docId] = all(s, "aws_iam_policy_document", "data").find(([id]) => id.startsWith("probe_vpc-access-document"))!;
+    expect(policy.policy).toBe(`\${data.aws_iam_policy_document.${docId}.json}`);
+  });
+
+  it("makes the security group replaceable: a name prefix, created before the old one is destroyed", () => {
+    const [, sg] = one(s, "aws_security_group");
+    expect(sg.name).toBeUndefined();
+    expect(sg.name_prefix).toBe("demo-probe-lambda-");
+    expect(sg.lifecycle).toEqual({ create_before_destroy: true });
+    expect(sg.description).toBe("Lambda demo-probe: egress to the database on port 5432 and HTTPS only");
+  });
+
+  it("packs extra files beside index.js, byte-identical for the same inputs", () => {
+    const ca = join(mkdtempSync(join(tmpdir(), "fx-ca-")), "ca.pem");
+    writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    let lambda!: PrivateLambda;
+    synthStack((scope) => {
+      lambda = new PrivateLambda(scope, "probe", { ...base(), code: { entry: PROBE_ENTRY, files: { "db-ca.pem": ca } } });
+    });
+    const files = unzipSync(readFileSync(lambda.bundle.zipPath));
+    expect(Object.keys(files).sort()).toEqual(["db-ca.pem", "index.js"]);
+    expect(Buffer.from(files["db-ca.pem"]).toString()).toContain("BEGIN CERTIFICATE");
   });
 
   it("defaults to nodejs22.x, index.handler, 256 MB, 30 s, and passes the secret ARN in the environment", () => {
@@ -117,7 +183,23 @@ describe("PrivateLambda", () => {
     it("fails on a malformed function name", () => fails({ functionName: "probe fn" }, /functionName: "probe fn" is not valid; use 1-59 letters/));
     it("fails on an out-of-range database port", () => fails({ database: { port: 70000 } }, /database\.port: 70000 is out of range/));
     it("fails on a bad database CIDR", () => fails({ database: { port: 5432, cidrs: ["203.0.113.0/33"] } }, /database\.cidrs\[0\]: .*prefix length above 32/));
-    it("fails on a malformed secret ARN", () => fails({ passwordSecretArn: "db-password" }, /passwordSecretArn: "db-password" is not valid; give a Secrets Manager secret ARN/));
+    it("fails on a malformed secret ARN", () => fails({ passwordSecretArn: "db-password" }, /passwordSecretArn: "db-password" is not valid; give the secret's full ARN/));
+    it("fails on a secret ARN without its 6-character suffix, which IAM never matches", () =>
+      fails({ passwordSecretArn: "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-password" }, /passwordSecretArn: .* with the 6-character suffix Secrets Manager adds \(aws secretsmanager describe-secret/));
+    it("fails on a malformed KMS key ARN", () => fails({ passwordSecretKmsKeyArn: "alias/db" }, /passwordSecretKmsKeyArn: "alias\/db" is not valid; give the KMS key's ARN/));
+    it("fails on a KMS key without a secret", () =>
+      fails({ passwordSecretArn: undefined, passwordSecretKmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" }, /passwordSecretKmsKeyArn: is set without passwordSecretArn/));
+    it("fails on a missing entry or extra file before adding any child", () => {
+      const scopeOf = () => {
+        const app = Testing.app();
+        return new TerraformStack(app, "t");
+      };
+      const stack = scopeOf();
+      expect(() => new PrivateLambda(stack, "probe", { ...base(), code: { entry: "/nonexistent/handler.ts", files: { "ca.pem": "/nonexistent/ca.pem" } } })).toThrow(
+        /code\.entry: "\/nonexistent\/handler\.ts" does not exist[\s\S]*code\.files\.ca\.pem: "\/nonexistent\/ca\.pem" does not exist/,
+      );
+      expect(stack.node.findAll().filter((c) => c instanceof TerraformResource)).toHaveLength(0);
+    });
     it("fails when a password is put in the environment", () => fails({ environment: { DB_PASSWORD: "x" } }, /environment\.DB_PASSWORD: would put a secret in Terraform state/));
     it("fails on a log retention CloudWatch does not offer", () => fails({ logRetentionDays: 2 }, /logRetentionDays: 2 is not a CloudWatch Logs retention period/));
     it("throws a ValidationError naming the construct path", () => {

@@ -1,0 +1,37 @@
+/** Every default and name pattern is written once, or this proves the copies agree. */
+import schema from "../../config/schema.json";
+import { LAMBDA_DEFAULTS, NAT_MODES } from "../../constructs";
+import { NAME_PATTERN } from "../../constructs/fixed-egress-network";
+import { DEFAULT_PORTS, DEFAULT_TLS, TLS_MODES } from "../../lambda-src/settings";
+import { DEFAULT_KEY_PREFIX, DEFAULT_NONCURRENT_VERSION_DAYS, loadConfig } from "../../stacks/config";
+import { LOCAL_CONFIG } from "../helpers/config";
+
+const props = schema.properties;
+const lambda = props.lambda.properties;
+const db = lambda.database.properties;
+
+describe("one source of truth", () => {
+  it("the schema's Lambda defaults are the construct's", () => {
+    expect(lambda.memoryMb.default).toBe(LAMBDA_DEFAULTS.memoryMb);
+    expect(lambda.timeoutSeconds.default).toBe(LAMBDA_DEFAULTS.timeoutSeconds);
+    expect(lambda.logRetentionDays.default).toBe(LAMBDA_DEFAULTS.logRetentionDays);
+  });
+
+  it("the schema's TLS default and modes are the probe's", () => {
+    expect(db.tls.default).toBe(DEFAULT_TLS);
+    expect(db.tls.enum).toEqual([...TLS_MODES]);
+    expect(db.engine.enum.sort()).toEqual(Object.keys(DEFAULT_PORTS).sort());
+  });
+
+  it("the schema's name pattern and NAT modes are the construct's", () => {
+    expect(props.name.pattern).toBe(NAME_PATTERN.source);
+    expect(props.network.properties.natGateways.enum).toEqual([...NAT_MODES]);
+  });
+
+  it("the loader applies the state defaults the schema describes", () => {
+    const c = loadConfig(LOCAL_CONFIG);
+    expect(c.backend).toMatchObject({ keyPrefix: DEFAULT_KEY_PREFIX, noncurrentVersionDays: DEFAULT_NONCURRENT_VERSION_DAYS });
+    expect(props.backend.properties.keyPrefix.description).toContain(`Default: ${DEFAULT_KEY_PREFIX}`);
+    expect(props.backend.properties.noncurrentVersionDays.description).toContain(`Default: ${DEFAULT_NONCURRENT_VERSION_DAYS}`);
+  });
+});
