@@ -31,7 +31,7 @@ deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials); no 
 	@$(TSX) scripts/demo.ts --no-bootstrap
 
 destroy: node_modules/.install-stamp  ## destroy both stacks, app first
-	@$(TSX) scripts/destroy.ts
+	@$(TSX) scripts/destroy.ts $(ARGS)
 
 bootstrap: node_modules/.install-stamp  ## create/check the S3 state bucket of FIXED_EGRESS_CONFIG
 	@$(TSX) scripts/bootstrap-state.ts

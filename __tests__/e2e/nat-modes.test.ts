@@ -1,5 +1,24 @@
-/** perAz NAT on three AZs, and bring-your-own Elastic IPs that outlive the stack. */
-import { AllocateAddressCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, EC2Client, ReleaseAddressCommand } from "@aws-sdk/client-ec2";
+/** perAz NAT on three AZs, and an existing VPC with bring-your-own Elastic IPs that outlive the stack. */
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateNetworkInterfaceCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteSubnetCommand,
+  DescribeAddressesCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRouteTablesCommand,
+  DescribeSubnetsCommand,
+  DisassociateAddressCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+} from "@aws-sdk/client-ec2";
+import { broughtEipProblems } from "../../scripts/preflight";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 
@@ -52,21 +71,54 @@ describe("NAT modes on the emulator", () => {
     expect(await d.planExitCode("network")).toBe(0);
   });
 
-  it("bring-your-own EIPs: the NAT Gateways use them, and after destroy they still exist with the same IPs", async () => {
+  it("an existing VPC with its own Internet Gateway and bring-your-own EIPs: no second gateway, the EIPs checked before apply and kept after destroy", async () => {
+    // The VPC and its Internet Gateway made by hand, as in the console.
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+    const vpcId = Vpc!.VpcId!;
+    const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({}));
+    const igwId = InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
     const brought = await Promise.all([0, 1].map(() => ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))));
     const ids = brought.map((b) => b.AllocationId!);
+    const config = emulatorConfig(emu.endpoint, "byo", (c) => {
+      c.network.existingVpcId = vpcId;
+      c.network.natGateways = "perAz";
+      c.network.eipAllocationIds = ids;
+    });
     try {
-      d = await prepare(
-        emulatorConfig(emu.endpoint, "byo", (c) => {
-          c.network.natGateways = "perAz";
-          c.network.eipAllocationIds = ids;
-        }),
-      );
+      // An allocation someone else holds is refused before any apply, naming it, its IP and its holder.
+      const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.0.200.0/24", AvailabilityZone: "ap-northeast-1a" }));
+      const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId! }));
+      const eni = NetworkInterface!.NetworkInterfaceId!;
+      const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId: ids[1], NetworkInterfaceId: eni }));
+      expect(await broughtEipProblems(config, [])).toEqual([
+        `network.eipAllocationIds[1]: Elastic IP allocation ${ids[1]} (${brought[1].PublicIp}) is already associated with network interface ${eni}; a NAT Gateway cannot take an address in use: disassociate it first (aws ec2 disassociate-address --association-id ${AssociationId}) or bring another allocation`,
+      ]);
+      await ec2.send(new DisassociateAddressCommand({ AssociationId }));
+      await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
+      await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId! }));
+      expect(await broughtEipProblems(config, [])).toEqual([]);
+
+      d = await prepare(config);
       await d.apply("network");
       const net = await d.outputs("network");
+      expect(net.vpc_id).toBe(vpcId);
       expect(net.egress_ips).toEqual(brought.map((b) => b.PublicIp));
       const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
       expect(NatGateways!.map((n) => n.NatGatewayAddresses![0].AllocationId).sort()).toEqual([...ids].sort());
+
+      // One Internet Gateway in the VPC, the one made by hand, and the public route uses it.
+      const { InternetGateways } = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] }));
+      expect(InternetGateways!.map((g) => g.InternetGatewayId)).toEqual([igwId]);
+      const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: net.public_subnet_ids }] }));
+      expect(RouteTables).toHaveLength(1);
+      expect(RouteTables![0].Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0")!.GatewayId).toBe(igwId);
+
+      // Held by this stack's own NAT Gateways they pass; seen from another stack they are refused.
+      expect(await broughtEipProblems(config, net.nat_gateway_ids)).toEqual([]);
+      const other = await broughtEipProblems(config, []);
+      expect(other).toHaveLength(2);
+      expect(other[0]).toMatch(new RegExp(`^network\\.eipAllocationIds\\[0\\]: Elastic IP allocation ${ids[0]} \\(${brought[0].PublicIp!.replace(/\./g, "\\.")}\\) is already associated with NAT Gateway nat-\\w+ \\(not this stack's\\)`));
 
       await d.destroy("network");
       const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: ids }));
@@ -77,5 +129,12 @@ describe("NAT modes on the emulator", () => {
       d = undefined;
       for (const id of ids) await ec2.send(new ReleaseAddressCommand({ AllocationId: id })).catch(() => undefined);
     }
+  });
+
+  it("names a brought allocation that does not exist", async () => {
+    const config = emulatorConfig(emu.endpoint, "missing", (c) => (c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0"]));
+    expect(await broughtEipProblems(config, [])).toEqual([
+      "network.eipAllocationIds[0]: Elastic IP allocation eipalloc-0123456789abcdef0 does not exist in ap-northeast-1; allocate one (aws ec2 allocate-address --domain vpc) or fix the id",
+    ]);
   });
 });
