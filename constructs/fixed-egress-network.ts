@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
 import { TerraformRemoteState, TerraformResourceLifecycle } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsInternetGateway } from "@cdktf/provider-aws/lib/data-aws-internet-gateway";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
@@ -318,7 +318,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       retentionInDays: flow.retentionDays ?? 30,
       tags: tags(`flow-logs-${name}`),
     });
-    const account = new DataAwsCallerIdentity(scope, "account");
+    // The account that owns the VPC owns its flow logs; read from the VPC, so plan needs no STS call.
+    const account = this.vpc?.ownerId ?? new DataAwsVpc(scope, "existing-vpc", { id: this.vpcId }).ownerId;
     const partition = new DataAwsPartition(scope, "partition");
     const region = new DataAwsRegion(scope, "region");
     // Only VPC Flow Logs acting for this account's flow logs in this region may assume the role (confused deputy).
@@ -328,8 +329,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
           condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [account.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${region.name}:${account.accountId}:vpc-flow-log/*`] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${region.name}:${account}:vpc-flow-log/*`] },
           ],
         },
       ],

@@ -40,6 +40,13 @@ export function estimate(region: string, natGateways: number, gbPerMonth: number
   return { natGateways, natHours, publicIpv4, processing, total: natHours + publicIpv4 + processing };
 }
 
+/** Monthly list price of `before` and `after` NAT Gateways (hours, public IPv4, and the assumed traffic when there is a NAT at all). */
+export function monthlyNatCost(region: string, before: number, after: number, gbPerMonth = 100): { before: number; after: number } | undefined {
+  if (!REGIONS[region]) return undefined;
+  const at = (n: number) => (n === 0 ? 0 : estimate(region, n, gbPerMonth).total);
+  return { before: at(before), after: at(after) };
+}
+
 export const natCount = (config: Pick<AppConfig, "network">, mode = config.network.natGateways) =>
   mode === "perAz" ? config.network.availabilityZones.length : 1;
 

@@ -47,8 +47,8 @@ start() {
   if answers "$port"; then
     say "port $port is taken by another process; stop it or set FIXED_EGRESS_EMULATOR_PORT"; exit 1
   fi
-  # Managed policies such as AWSLambdaVPCAccessExecutionRole exist only with this flag.
-  MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  # Managed policies exist only with this flag. moto_server.py patches one AWS behaviour in (see the file).
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true nohup "$venv/bin/python" "$root/scripts/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
   echo $! > "$pidfile"
   echo "$port" > "$portfile"
   for _ in $(seq 1 100); do

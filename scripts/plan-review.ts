@@ -1,41 +1,71 @@
 /**
- * Reviews Terraform plans (`terraform show -json <planfile>`) for a pull request: per stack, counts and
- * each resource's action, and the egress IPs before and after. Fails, one sentence per offender, when an
- * Elastic IP or NAT Gateway would be destroyed or replaced, or a 0.0.0.0/0 route to a NAT Gateway would
- * point elsewhere, unless --allow-egress-change is given.
- * Usage: tsx scripts/plan-review.ts [--allow-egress-change] <stack>.plan.json…
+ * Reviews Terraform plans (`terraform show -json <planfile>`) before they are applied or merged: per stack,
+ * counts and each resource's action, the egress IPs before and after, the monthly cost when the number of
+ * NAT devices changes, and every change that would cut or move the egress path, one sentence each.
+ * Refuses (exit 1) when there is one, unless --allow-egress-change is given.
+ * Usage: tsx scripts/plan-review.ts [--allow-egress-change] [--format markdown|json] <stack>.plan.json…
  */
 import { readFileSync } from "fs";
 import { basename } from "path";
 import { fail } from "./cli";
+import { monthlyNatCost } from "./cost";
 
 type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op";
+type Values = Record<string, unknown>;
 
 interface ResourceChange {
   address: string;
   type: string;
   mode: string;
-  change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+  change: { actions: string[]; before?: Values | null; after?: Values | null; after_unknown?: Values; importing?: unknown };
 }
 
-interface PlanJson {
+interface StateResource {
+  address: string;
+  type: string;
+  mode?: string;
+  values?: Values;
+}
+interface StateModule {
+  resources?: StateResource[];
+  child_modules?: StateModule[];
+}
+
+export interface PlanJson {
   format_version: string;
   resource_changes?: ResourceChange[];
+  resource_drift?: ResourceChange[];
   output_changes?: Record<string, { before?: unknown; after?: unknown; after_unknown?: unknown }>;
+  prior_state?: { values?: { root_module?: StateModule } };
+  planned_values?: { root_module?: StateModule };
+  configuration?: { provider_config?: Record<string, { expressions?: { region?: { constant_value?: string } } }> };
+}
+
+/** One change that cuts or moves the egress path. `reason` follows the address in a sentence. */
+export interface Finding {
+  readonly address: string;
+  readonly action: Action;
+  readonly reason: string;
 }
 
 export interface StackReview {
   readonly stack: string;
-  readonly actions: { address: string; action: Action }[];
-  readonly counts: Record<"add" | "change" | "replace" | "destroy", number>;
+  readonly actions: { address: string; action: Action; importing: boolean }[];
+  readonly counts: Record<"add" | "change" | "replace" | "destroy" | "import", number>;
   readonly egressBefore: string[];
   readonly egressAfter: string[];
+  readonly findings: Finding[];
+  /** the findings as sentences, address first */
   readonly offenders: string[];
+  /** monthly list price of the stack's NAT devices before and after, when prices for its region are known */
+  readonly monthlyCostUsd?: { before: number; after: number };
+  /** NAT Gateways and Elastic IPs before and after (the cost headline shows only when one changes) */
+  readonly natDevices: { before: number; after: number; eipsBefore: number; eipsAfter: number };
 }
 
 export class PlanReviewError extends Error {}
 
-function actionOf(actions: string[]): Action {
+export function actionOf(actions: string[]): Action {
   if (actions.includes("delete") && actions.includes("create")) return "replace";
   return (actions[0] ?? "no-op") as Action;
 }
@@ -65,52 +95,187 @@ function ipsAfter(e: { after?: unknown; after_unknown?: unknown } | undefined): 
   return ipList(e.after).map((ip, i) => (unknown[i] === true ? "known after apply" : ip));
 }
 
-export function reviewPlan(plan: PlanJson, stack: string): StackReview {
-  const changes = (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
-  const actions = changes.map((c) => ({ address: c.address, action: actionOf(c.change.actions) })).filter((a) => a.action !== "no-op" && a.action !== "read");
-  const count = (a: Action) => actions.filter((x) => x.action === a).length;
-  const counts = { add: count("create"), change: count("update"), replace: count("replace"), destroy: count("delete") };
+const resourcesOf = (m: StateModule | undefined): StateResource[] =>
+  m ? [...(m.resources ?? []).filter((r) => r.mode !== "data"), ...(m.child_modules ?? []).flatMap(resourcesOf)] : [];
 
-  const offenders: string[] = [];
-  for (const c of changes) {
+const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+
+/** The NAT a default route targets: a NAT Gateway or a NAT instance's network interface. */
+const natTarget = (r: Values | null | undefined): string | undefined => str(r?.nat_gateway_id) ?? str(r?.network_interface_id);
+
+/** The inline 0.0.0.0/0 route of an aws_route_table / aws_default_route_table body, if any. */
+const inlineDefault = (table: Values | null | undefined): Values | undefined =>
+  (Array.isArray(table?.route) ? (table!.route as Values[]) : []).find((r) => r.cidr_block === "0.0.0.0/0");
+
+/**
+ * Which route tables and subnets are private, from what exists before the plan: a table whose 0.0.0.0/0
+ * (an aws_route, or an inline route) goes to a NAT, and the subnets associated with such a table. This holds
+ * for every topology (single, perAz, existing VPC, adopted tables) and never looks at construct paths.
+ */
+export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets: Set<string> } {
+  const before: { type: string; values: Values }[] = [
+    ...resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, values: r.values ?? {} })),
+    ...(plan.resource_changes ?? []).filter((c) => c.mode === "managed" && c.change.before).map((c) => ({ type: c.type, values: c.change.before! })),
+  ];
+  const tables = new Set<string>();
+  for (const { type, values } of before) {
+    if (type === "aws_route" && values.destination_cidr_block === "0.0.0.0/0" && natTarget(values)) tables.add(String(values.route_table_id));
+    if ((type === "aws_route_table" || type === "aws_default_route_table") && natTarget(inlineDefault(values))) tables.add(String(values.id));
+  }
+  const subnets = new Set<string>();
+  for (const { type, values } of before) {
+    if (type === "aws_route_table_association" && tables.has(String(values.route_table_id)) && str(values.subnet_id)) subnets.add(String(values.subnet_id));
+  }
+  return { tables, subnets };
+}
+
+/** Every change in one plan that cuts or moves egress, as findings. */
+function egressFindings(plan: PlanJson): Finding[] {
+  const { tables, subnets } = privateTopology(plan);
+  const findings: Finding[] = [];
+  const add = (address: string, action: Action, reason: string) => findings.push({ address, action, reason });
+  for (const c of (plan.resource_changes ?? []).filter((x) => x.mode === "managed")) {
     const action = actionOf(c.change.actions);
+    const before = c.change.before ?? undefined;
+    const after = c.change.after ?? undefined;
+    const afterUnknown = (c.change.after_unknown ?? {}) as Values;
     const gone = action === "delete" || action === "replace";
     const verb = action === "replace" ? "replaced" : "destroyed";
-    if (c.type === "aws_eip" && gone) {
-      const ip = (c.change.before?.public_ip as string | undefined) ?? "unknown";
-      offenders.push(`${c.address} would be ${verb}: its public IP ${ip} is an egress IP the database allow-lists.`);
-    } else if (c.type === "aws_nat_gateway" && gone) {
-      const before = c.change.before?.allocation_id as string | undefined;
-      const after = c.change.after?.allocation_id as string | undefined;
-      const keeps = action === "replace" && before !== undefined && before === after;
-      offenders.push(
-        keeps
-          ? `${c.address} would be replaced: it keeps Elastic IP allocation ${before}, but egress through it stops until the new NAT Gateway is up.`
-          : `${c.address} would be ${verb}: egress through it stops, and its address (allocation ${before ?? "unknown"}) would no longer be the egress IP.`,
-      );
-    } else if (c.type === "aws_route" && c.change.before?.destination_cidr_block === "0.0.0.0/0" && c.change.before?.nat_gateway_id) {
-      const before = c.change.before.nat_gateway_id as string;
-      const after = c.change.after?.nat_gateway_id;
-      const unknown = (c.change.after_unknown as Record<string, unknown> | undefined)?.nat_gateway_id === true;
-      if (action === "delete") offenders.push(`${c.address} would be destroyed: the private subnets behind it lose the route to NAT Gateway ${before}.`);
-      else if (unknown || (action !== "no-op" && after !== before)) {
-        offenders.push(`${c.address} would point 0.0.0.0/0 at ${unknown ? "a NAT Gateway known only after apply" : String(after)} instead of ${before}: these subnets' egress moves to another NAT Gateway.`);
+    const id = str(before?.id);
+    switch (c.type) {
+      case "aws_eip":
+        if (gone) add(c.address, action, `would be ${verb}: its public IP ${str(before?.public_ip) ?? "unknown"} is an egress IP the database allow-lists.`);
+        else if (action === "update") {
+          const moved = ["instance", "network_interface", "associate_with_private_ip"].filter((k) => afterUnknown[k] === true || (before?.[k] ?? null) !== (after?.[k] ?? null));
+          if (moved.length > 0) add(c.address, action, `would change its association (${moved.join(", ")}): the NAT loses its public IP ${str(before?.public_ip) ?? ""} until it is associated again.`.replace(" IP  until", " IP until"));
+        }
+        break;
+      case "aws_eip_association":
+        if (action === "update" || gone) add(c.address, action, `would be ${action === "update" ? "changed" : verb}: Elastic IP ${str(before?.allocation_id) ?? str(before?.public_ip) ?? "unknown"} leaves its NAT, and egress through it stops until it is associated again.`);
+        break;
+      case "aws_nat_gateway":
+        if (gone) {
+          const alloc = str(before?.allocation_id);
+          const keeps = action === "replace" && alloc !== undefined && alloc === after?.allocation_id;
+          add(
+            c.address,
+            action,
+            keeps
+              ? `would be replaced: it keeps Elastic IP allocation ${alloc}, but egress through it stops until the new NAT Gateway is up.`
+              : `would be ${verb}: egress through it stops, and its address (allocation ${alloc ?? "unknown"}) would no longer be the egress IP.`,
+          );
+        }
+        break;
+      case "aws_route": {
+        if (before?.destination_cidr_block !== "0.0.0.0/0" || !natTarget(before)) break;
+        const was = natTarget(before)!;
+        const unknown = afterUnknown.nat_gateway_id === true || afterUnknown.network_interface_id === true;
+        const now = natTarget(after);
+        if (action === "delete") add(c.address, action, `would be destroyed: the private subnets behind it lose the route to NAT ${was}.`);
+        else if (unknown || (action !== "no-op" && now !== was)) {
+          add(c.address, action, `would point 0.0.0.0/0 at ${unknown ? "a NAT Gateway known only after apply" : String(now)} instead of ${was}: these subnets' egress moves to another NAT Gateway.`);
+        } else if (action === "replace") {
+          add(c.address, action, `would be replaced: its 0.0.0.0/0 to ${was} is deleted and created again, and these subnets have no egress in between.`);
+        }
+        break;
       }
+      case "aws_route_table":
+      case "aws_default_route_table": {
+        if (id === undefined || !tables.has(id)) break;
+        if (gone) {
+          add(c.address, action, `would be ${verb}: it is a private route table (${id}); its subnets fall back to the VPC's main route table, which has no route to the NAT.`);
+          break;
+        }
+        const was = natTarget(inlineDefault(before));
+        if (action !== "update" || !was) break;
+        const unknown = afterUnknown.route === true || (Array.isArray(afterUnknown.route) && afterUnknown.route.length > 0 && !inlineDefault(after));
+        const now = natTarget(inlineDefault(after));
+        if (unknown) add(c.address, action, `would rewrite its inline routes with targets known only after apply: its 0.0.0.0/0 to ${was} may move, and egress with it.`);
+        else if (now === undefined) add(c.address, action, `would drop its inline 0.0.0.0/0 route to ${was}: these subnets lose egress.`);
+        else if (now !== was) add(c.address, action, `would point its inline 0.0.0.0/0 at ${now} instead of ${was}: these subnets' egress moves to another NAT.`);
+        break;
+      }
+      case "aws_route_table_association": {
+        const subnet = str(before?.subnet_id);
+        if (!gone || subnet === undefined || !subnets.has(subnet)) break;
+        add(c.address, action, `would be ${verb}: private subnet ${subnet} falls back to the VPC's main route table, which has no route to the NAT, and loses egress.`);
+        break;
+      }
+      case "aws_subnet":
+        if (gone && id !== undefined && subnets.has(id)) {
+          add(c.address, action, `would be ${verb}: it is a private subnet (${id}) where the function's network interfaces live; on AWS the delete waits for them and fails, and egress from it stops.`);
+        }
+        break;
     }
   }
+  return findings;
+}
 
+const count = (m: StateModule | undefined, type: string) => resourcesOf(m).filter((r) => r.type === type).length;
+
+export function regionOf(plan: PlanJson): string | undefined {
+  return plan.configuration?.provider_config?.aws?.expressions?.region?.constant_value;
+}
+
+export function reviewPlan(plan: PlanJson, stack: string): StackReview {
+  const changes = (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
+  const actions = changes
+    .map((c) => ({ address: c.address, action: actionOf(c.change.actions), importing: Boolean(c.change.importing) }))
+    .filter((a) => (a.action !== "no-op" && a.action !== "read") || a.importing);
+  const n = (a: Action) => actions.filter((x) => x.action === a).length;
+  const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
+
+  const findings = egressFindings(plan);
+  const natDevices = {
+    before: count(plan.prior_state?.values?.root_module, "aws_nat_gateway"),
+    after: count(plan.planned_values?.root_module, "aws_nat_gateway"),
+    eipsBefore: count(plan.prior_state?.values?.root_module, "aws_eip"),
+    eipsAfter: count(plan.planned_values?.root_module, "aws_eip"),
+  };
+  const region = regionOf(plan);
+  const monthlyCostUsd = region ? monthlyNatCost(region, natDevices.before, natDevices.after) : undefined;
   const egress = plan.output_changes?.egress_ips;
-  return { stack, actions, counts, egressBefore: ipList(egress?.before), egressAfter: ipsAfter(egress), offenders };
+  return {
+    stack,
+    actions,
+    counts,
+    egressBefore: ipList(egress?.before),
+    egressAfter: ipsAfter(egress),
+    findings,
+    offenders: findings.map((f) => `${f.address} ${f.reason}`),
+    monthlyCostUsd,
+    natDevices,
+  };
+}
+
+const usd = (n: number) => n.toFixed(2);
+
+/** "Monthly cost: 55.11 → 104.02 USD (+48.91)", when the plan changes how many NAT Gateways or Elastic IPs there are. */
+export function costHeadline(r: StackReview): string | undefined {
+  const d = r.natDevices;
+  if (!r.monthlyCostUsd || (d.before === d.after && d.eipsBefore === d.eipsAfter)) return undefined;
+  const { before, after } = r.monthlyCostUsd;
+  const delta = after - before;
+  return `Monthly cost: ${usd(before)} → ${usd(after)} USD (${delta >= 0 ? "+" : "-"}${usd(Math.abs(delta))})`;
+}
+
+/** One line per stack: its counts, and the cost change when there is one. */
+export function headline(r: StackReview): string {
+  const c = r.counts;
+  const parts = [`${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.import > 0 ? `, ${c.import} to import` : ""}.`];
+  const cost = costHeadline(r);
+  if (cost) parts.push(`${cost}.`);
+  return parts.join(" ");
 }
 
 export function renderMarkdown(reviews: StackReview[], allowed: boolean): string {
   const out: string[] = ["## Terraform plan review", ""];
   for (const r of reviews) {
     out.push(`### ${r.stack}`, "");
-    out.push(`${r.counts.add} to add, ${r.counts.change} to change, ${r.counts.replace} to replace, ${r.counts.destroy} to destroy.`, "");
+    out.push(headline(r), "");
     if (r.actions.length > 0) {
       out.push("| action | resource |", "| --- | --- |");
-      for (const a of r.actions) out.push(`| ${a.action} | \`${a.address}\` |`);
+      for (const a of r.actions) out.push(`| ${a.importing ? (a.action === "no-op" ? "import" : `import, ${a.action}`) : a.action} | \`${a.address}\` |`);
       out.push("");
     }
     if (r.egressBefore.length > 0 || r.egressAfter.length > 0) {
@@ -130,31 +295,68 @@ export function renderMarkdown(reviews: StackReview[], allowed: boolean): string
   return out.join("\n");
 }
 
+/** The machine-readable form, for CI policies and bots. */
+export function renderJson(reviews: StackReview[], allowed: boolean): string {
+  const findings = reviews.flatMap((r) => r.findings);
+  const costs = reviews.map((r) => r.monthlyCostUsd).filter((c): c is { before: number; after: number } => c !== undefined);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return JSON.stringify(
+    {
+      refused: findings.length > 0 && !allowed,
+      stacks: reviews.map((r) => ({ name: r.stack, ...r.counts })),
+      egressIps: { before: reviews.flatMap((r) => r.egressBefore), after: reviews.flatMap((r) => r.egressAfter) },
+      findings: findings.map((f) => ({ address: f.address, action: f.action, reason: f.reason })),
+      monthlyCostUsd: {
+        before: round(costs.reduce((s, c) => s + c.before, 0)),
+        after: round(costs.reduce((s, c) => s + c.after, 0)),
+      },
+    },
+    null,
+    2,
+  );
+}
+
 /** Stack name from a file name such as `.run/plans/demo-network.plan.json`. */
 export const stackOf = (file: string) => basename(file).replace(/\.plan\.json$|\.json$/, "");
 
-export function main(argv: string[]): number {
-  const allowed = argv.includes("--allow-egress-change");
-  const files = argv.filter((a) => a !== "--allow-egress-change");
-  const unknown = files.filter((f) => f.startsWith("--"));
-  if (unknown.length > 0) fail(`unknown option ${unknown[0]}; the only option is --allow-egress-change`, 2);
-  if (files.length === 0) fail("give one or more plan JSON files (terraform show -json <planfile> > <stack>.plan.json)", 2);
-  const reviews: StackReview[] = [];
-  for (const file of files) {
+/** Reads and reviews plan files; throws a PlanReviewError in one sentence for a file that is not a plan. */
+export function reviewFiles(files: string[]): StackReview[] {
+  return files.map((file) => {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
     } catch (err) {
-      return fail(`cannot read ${file} (${(err as NodeJS.ErrnoException).code})`, 2);
+      throw new PlanReviewError(`cannot read ${file} (${(err as NodeJS.ErrnoException).code})`);
     }
-    try {
-      reviews.push(reviewPlan(parsePlan(text, file), stackOf(file)));
-    } catch (err) {
-      if (err instanceof PlanReviewError) return fail(err.message, 2);
-      throw err;
-    }
+    return reviewPlan(parsePlan(text, file), stackOf(file));
+  });
+}
+
+const USAGE = "usage: plan-review [--allow-egress-change] [--format markdown|json] <plan.json>…";
+
+export function main(argv: string[]): number {
+  const args = [...argv];
+  const allowed = args.includes("--allow-egress-change");
+  let format = "markdown";
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === "--allow-egress-change") continue;
+    if (a === "--format") {
+      format = args[++i] ?? "";
+      if (format !== "markdown" && format !== "json") fail(`--format "${format}" is not known; use markdown or json`, 2);
+    } else if (a.startsWith("--")) fail(`unknown option ${a}; ${USAGE}`, 2);
+    else files.push(a);
   }
-  process.stdout.write(renderMarkdown(reviews, allowed));
+  if (files.length === 0) fail(`give one or more plan JSON files (terraform show -json <planfile> > <stack>.plan.json); ${USAGE}`, 2);
+  let reviews: StackReview[];
+  try {
+    reviews = reviewFiles(files);
+  } catch (err) {
+    if (err instanceof PlanReviewError) return fail(err.message, 2);
+    throw err;
+  }
+  process.stdout.write(format === "json" ? `${renderJson(reviews, allowed)}\n` : renderMarkdown(reviews, allowed));
   const offenders = reviews.flatMap((r) => r.offenders);
   if (offenders.length > 0 && !allowed) {
     process.stderr.write(offenders.map((o) => `plan-review: ${o}`).join("\n") + "\n");

@@ -192,15 +192,21 @@ describe("FixedEgressNetwork", () => {
 
   it("lets VPC Flow Logs assume the flow-log role only for this account's flow logs (confused deputy), under a per-deployment name", () => {
     const s = synthNetwork({ flowLogs: {} });
-    const [account] = all(s, "aws_caller_identity", "data")[0];
+    const [vpc] = one(s, "aws_vpc");
     const [region] = all(s, "aws_region", "data").find(([id]) => id.includes("flow-logs"))!;
     const [partition] = all(s, "aws_partition", "data")[0];
     const trust = all(s, "aws_iam_policy_document", "data").find(([id]) => id.includes("trust"))![1];
-    const acct = `\${data.aws_caller_identity.${account}.account_id}`;
+    const acct = ref("aws_vpc", vpc, "owner_id");
     expect(trust.statement[0].condition).toEqual([
       { test: "StringEquals", variable: "aws:SourceAccount", values: [acct] },
       { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:\${data.aws_partition.${partition}.partition}:ec2:\${data.aws_region.${region}.name}:${acct}:vpc-flow-log/*`] },
     ]);
+    // An existing VPC: its owner, looked up.
+    const e = synthNetwork({ flowLogs: {}, vpcCidr: undefined, existingVpcId: "vpc-0a1b2c3d4e5f67890", existingInternetGatewayId: "igw-0a1b2c3d4e5f67890" });
+    const [lookup, body] = all(e, "aws_vpc", "data")[0];
+    expect(body.id).toBe("vpc-0a1b2c3d4e5f67890");
+    const t = all(e, "aws_iam_policy_document", "data").find(([id]) => id.includes("trust"))![1];
+    expect(t.statement[0].condition[0].values).toEqual([`\${data.aws_vpc.${lookup}.owner_id}`]);
     const role = one(s, "aws_iam_role")[1];
     expect(role.name).toBeUndefined();
     expect(role.name_prefix).toBe("demo-flow-logs-");

@@ -1,6 +1,33 @@
-import { PlanReviewError, parsePlan, renderMarkdown, reviewPlan, stackOf } from "../../scripts/plan-review";
+import { PlanJson, PlanReviewError, costHeadline, parsePlan, privateTopology, renderJson, renderMarkdown, reviewPlan, stackOf } from "../../scripts/plan-review";
 
 type Change = { address: string; type: string; actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; after_unknown?: Record<string, unknown> };
+
+type Prior = { address: string; type: string; values: Record<string, unknown> };
+
+/** A plan whose prior state holds `prior` (what exists today) and whose planned values hold `planned`. */
+function planWith(changes: Change[], prior: Prior[], planned: Prior[] = prior, region = "ap-northeast-1"): PlanJson {
+  return {
+    ...plan(changes),
+    prior_state: { values: { root_module: { resources: prior.map((r) => ({ ...r, mode: "managed" })) } } },
+    planned_values: { root_module: { resources: planned.map((r) => ({ ...r, mode: "managed" })) } },
+    configuration: { provider_config: { aws: { expressions: { region: { constant_value: region } } } } },
+  };
+}
+
+/** Today's single-NAT network: one private table (rtb-priv) with 0.0.0.0/0 → nat-111, subnet-priv on it; a public table too. */
+const TODAY: Prior[] = [
+  { address: "aws_nat_gateway.nat", type: "aws_nat_gateway", values: { id: "nat-111", allocation_id: "eipalloc-1" } },
+  { address: "aws_eip.eip", type: "aws_eip", values: { id: "eipalloc-1", public_ip: "198.51.100.7" } },
+  { address: "aws_route_table.priv", type: "aws_route_table", values: { id: "rtb-priv", route: [] } },
+  { address: "aws_route.priv", type: "aws_route", values: { id: "r-1", route_table_id: "rtb-priv", destination_cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-111" } },
+  { address: "aws_route_table_association.priv", type: "aws_route_table_association", values: { id: "rtbassoc-1", subnet_id: "subnet-priv", route_table_id: "rtb-priv" } },
+  { address: "aws_subnet.priv", type: "aws_subnet", values: { id: "subnet-priv" } },
+  { address: "aws_route_table.pub", type: "aws_route_table", values: { id: "rtb-pub", route: [] } },
+  { address: "aws_route.pub", type: "aws_route", values: { id: "r-2", route_table_id: "rtb-pub", destination_cidr_block: "0.0.0.0/0", gateway_id: "igw-1" } },
+  { address: "aws_route_table_association.pub", type: "aws_route_table_association", values: { id: "rtbassoc-2", subnet_id: "subnet-pub", route_table_id: "rtb-pub" } },
+  { address: "aws_subnet.pub", type: "aws_subnet", values: { id: "subnet-pub" } },
+];
+const today = (address: string) => TODAY.find((r) => r.address === address)!.values;
 
 function plan(changes: Change[], egress?: { before?: unknown; after?: unknown; after_unknown?: unknown }) {
   return {
@@ -35,7 +62,7 @@ describe("plan review", () => {
       "demo-network",
     );
     expect(r.offenders).toEqual([]);
-    expect(r.counts).toEqual({ add: 3, change: 0, replace: 0, destroy: 0 });
+    expect(r.counts).toEqual({ add: 3, change: 0, replace: 0, destroy: 0, import: 0 });
     expect(r.egressAfter).toEqual(["known after apply"]);
     const md = renderMarkdown([r], false);
     expect(md).toContain("### demo-network");
@@ -117,5 +144,98 @@ describe("plan review", () => {
 
   it("names stacks after their plan files", () => {
     expect(stackOf(".run/plans/demo-network.plan.json")).toBe("demo-network");
+  });
+
+  describe("every way egress can break", () => {
+    const reasons = (changes: Change[], prior = TODAY) => reviewPlan(planWith(changes, prior), "s").findings.map((f) => `${f.address} ${f.action}: ${f.reason}`);
+
+    it("tells private from public by where each table's default route goes, not by names", () => {
+      const t = privateTopology(planWith([], TODAY));
+      expect([...t.tables]).toEqual(["rtb-priv"]);
+      expect([...t.subnets]).toEqual(["subnet-priv"]);
+    });
+
+    it("refuses a private subnet deleted or replaced, and passes a public one", () => {
+      expect(reasons([{ address: "aws_subnet.priv", type: "aws_subnet", actions: ["delete", "create"], before: today("aws_subnet.priv"), after: {} }])).toEqual([
+        "aws_subnet.priv replace: would be replaced: it is a private subnet (subnet-priv) where the function's network interfaces live; on AWS the delete waits for them and fails, and egress from it stops.",
+      ]);
+      expect(reasons([{ address: "aws_subnet.priv", type: "aws_subnet", actions: ["delete"], before: today("aws_subnet.priv") }])[0]).toMatch(/would be destroyed: it is a private subnet/);
+      expect(reasons([{ address: "aws_subnet.pub", type: "aws_subnet", actions: ["delete", "create"], before: today("aws_subnet.pub"), after: {} }])).toEqual([]);
+    });
+
+    it("refuses a private route table or a private subnet's association deleted or replaced", () => {
+      expect(reasons([{ address: "aws_route_table.priv", type: "aws_route_table", actions: ["delete"], before: today("aws_route_table.priv") }])).toEqual([
+        "aws_route_table.priv delete: would be destroyed: it is a private route table (rtb-priv); its subnets fall back to the VPC's main route table, which has no route to the NAT.",
+      ]);
+      expect(reasons([{ address: "aws_route_table_association.priv", type: "aws_route_table_association", actions: ["create", "delete"], before: today("aws_route_table_association.priv"), after: {} }])).toEqual([
+        "aws_route_table_association.priv replace: would be replaced: private subnet subnet-priv falls back to the VPC's main route table, which has no route to the NAT, and loses egress.",
+      ]);
+      expect(reasons([{ address: "aws_route_table_association.pub", type: "aws_route_table_association", actions: ["delete"], before: today("aws_route_table_association.pub") }])).toEqual([]);
+    });
+
+    it("refuses a private default route replaced even towards the same NAT Gateway", () => {
+      const before = today("aws_route.priv");
+      expect(reasons([{ address: "aws_route.priv", type: "aws_route", actions: ["delete", "create"], before, after: { ...before, id: undefined } }])).toEqual([
+        "aws_route.priv replace: would be replaced: its 0.0.0.0/0 to nat-111 is deleted and created again, and these subnets have no egress in between.",
+      ]);
+    });
+
+    it("counts an inline 0.0.0.0/0 in a route table exactly like an aws_route", () => {
+      const inline = (nat?: string) => ({ id: "rtb-inline", route: nat ? [{ cidr_block: "0.0.0.0/0", nat_gateway_id: nat }, { cidr_block: "10.1.0.0/16", gateway_id: "pcx-1" }] : [] });
+      const prior: Prior[] = [
+        { address: "aws_route_table.inline", type: "aws_route_table", values: inline("nat-111") },
+        { address: "aws_route_table_association.inline", type: "aws_route_table_association", values: { subnet_id: "subnet-x", route_table_id: "rtb-inline" } },
+      ];
+      const update = (after: Record<string, unknown>) => [{ address: "aws_route_table.inline", type: "aws_route_table", actions: ["update"], before: inline("nat-111"), after }];
+      expect(reasons(update(inline("nat-222")), prior)).toEqual(["aws_route_table.inline update: would point its inline 0.0.0.0/0 at nat-222 instead of nat-111: these subnets' egress moves to another NAT."]);
+      expect(reasons(update(inline()), prior)).toEqual(["aws_route_table.inline update: would drop its inline 0.0.0.0/0 route to nat-111: these subnets lose egress."]);
+      expect(reasons(update({ ...inline("nat-111"), tags: { a: "b" } }), prior)).toEqual([]);
+      // the subnet on that table is private too
+      expect(reasons([{ address: "aws_subnet.x", type: "aws_subnet", actions: ["delete"], before: { id: "subnet-x" } }], prior)[0]).toMatch(/private subnet \(subnet-x\)/);
+    });
+
+    it("refuses an Elastic IP whose association changes, and any change of an aws_eip_association", () => {
+      const eip = { ...today("aws_eip.eip"), network_interface: "eni-1" };
+      expect(reasons([{ address: "aws_eip.eip", type: "aws_eip", actions: ["update"], before: eip, after: { ...eip, network_interface: "eni-2" } }])).toEqual([
+        "aws_eip.eip update: would change its association (network_interface): the NAT loses its public IP 198.51.100.7 until it is associated again.",
+      ]);
+      expect(reasons([{ address: "aws_eip.eip", type: "aws_eip", actions: ["update"], before: eip, after: { ...eip, tags: { a: "b" } } }])).toEqual([]);
+      expect(reasons([{ address: "aws_eip_association.a", type: "aws_eip_association", actions: ["update"], before: { allocation_id: "eipalloc-1" }, after: {} }])).toEqual([
+        "aws_eip_association.a update: would be changed: Elastic IP eipalloc-1 leaves its NAT, and egress through it stops until it is associated again.",
+      ]);
+      expect(reasons([{ address: "aws_eip_association.a", type: "aws_eip_association", actions: ["delete"], before: { allocation_id: "eipalloc-1" } }])[0]).toMatch(/would be destroyed: Elastic IP eipalloc-1 leaves its NAT/);
+    });
+  });
+
+  describe("cost and the JSON form", () => {
+    const second: Prior = { address: "aws_nat_gateway.nat2", type: "aws_nat_gateway", values: { id: "nat-222" } };
+    const secondEip: Prior = { address: "aws_eip.eip2", type: "aws_eip", values: { id: "eipalloc-2" } };
+
+    it("heads the review with the monthly cost change when the number of NAT Gateways changes (Tokyo list prices, 100 GB)", () => {
+      const r = reviewPlan(planWith([{ address: "aws_nat_gateway.nat2", type: "aws_nat_gateway", actions: ["create"] }], TODAY, [...TODAY, second, secondEip]), "s");
+      expect(costHeadline(r)).toBe("Monthly cost: 55.11 → 104.02 USD (+48.91)");
+      expect(renderMarkdown([r], false)).toContain("1 to add, 0 to change, 0 to replace, 0 to destroy. Monthly cost: 55.11 → 104.02 USD (+48.91).");
+      const first = reviewPlan(planWith([], [], TODAY), "s");
+      expect(costHeadline(first)).toBe("Monthly cost: 0.00 → 55.11 USD (+55.11)");
+      expect(costHeadline(reviewPlan(planWith([], TODAY, TODAY), "s"))).toBeUndefined();
+    });
+
+    it("prints one JSON object with counts, egress IPs, findings and the monthly cost", () => {
+      const r = reviewPlan(
+        {
+          ...planWith([{ address: "aws_subnet.priv", type: "aws_subnet", actions: ["delete", "create"], before: today("aws_subnet.priv"), after: {} }], TODAY),
+          output_changes: { egress_ips: { before: ["198.51.100.7"], after: ["198.51.100.7"], after_unknown: [false] } },
+        },
+        "demo-network",
+      );
+      expect(JSON.parse(renderJson([r], false))).toEqual({
+        refused: true,
+        stacks: [{ name: "demo-network", add: 0, change: 0, replace: 1, destroy: 0, import: 0 }],
+        egressIps: { before: ["198.51.100.7"], after: ["198.51.100.7"] },
+        findings: [{ address: "aws_subnet.priv", action: "replace", reason: expect.stringMatching(/^would be replaced: it is a private subnet/) }],
+        monthlyCostUsd: { before: 55.11, after: 55.11 },
+      });
+      expect(JSON.parse(renderJson([r], true)).refused).toBe(false);
+    });
   });
 });

@@ -82,6 +82,14 @@ describe("PrivateLambda", () => {
     all(s, "aws_iam_role_policy").forEach(([, p]) => expect(p.role).toBe(ref("aws_iam_role", role)));
   });
 
+  it("names the resource of every IAM statement but the network-interface one (the only \"*\", as AWS documents it)", () => {
+    const t = synthLambda({ passwordSecretKmsKeyArn: "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+    const statements = all(t, "aws_iam_policy_document", "data").flatMap(([, d]) => d.statement as { sid?: string; resources?: string[] }[]);
+    const wildcard = statements.filter((st) => st.resources?.includes("*"));
+    expect(wildcard.map((st) => st.sid)).toEqual(["NetworkInterfaces"]);
+    expect(statements.length).toBeGreaterThanOrEqual(4);
+  });
+
   it("keeps the role name inside IAM's 38-character prefix limit, and unique per deployment", () => {
     const t = synthLambda({ functionName: "a".repeat(59) });
     const prefix = one(t, "aws_iam_role")[1].name_prefix as string;
