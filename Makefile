@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install install-test demo destroy deploy bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: help install install-test demo destroy deploy drift bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -25,10 +25,10 @@ install-test: install  ## plus the tests' Debian packages and checkov's virtuale
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
 	@scripts/emulator.sh start
-	@$(TSX) scripts/demo.ts
+	@$(TSX) scripts/demo.ts $(ARGS)
 
 deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials); no emulator, no bootstrap
-	@$(TSX) scripts/demo.ts --no-bootstrap
+	@$(TSX) scripts/demo.ts --no-bootstrap $(ARGS)
 
 destroy: node_modules/.install-stamp  ## destroy both stacks, app first
 	@$(TSX) scripts/destroy.ts $(ARGS)
@@ -81,3 +81,6 @@ build: node_modules/.install-stamp  ## compile the constructs library to dist/
 
 clean:
 	rm -rf cdktf.out dist .run
+
+drift: node_modules/.install-stamp  ## refresh-only plan of both stacks: what changed outside Terraform (exit 2 when something did)
+	@$(TSX) scripts/drift.ts

@@ -1,48 +1,85 @@
 /**
- * The main job: bootstrap remote state, deploy the network stack then the app stack with cdktf
- * (terraform init/plan/apply against S3 state with locking), print the egress IPs to allow-list.
- * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts [--no-bootstrap]
+ * The main job, and `make deploy`: for each stack (network, then app), `terraform plan -out`, the review of
+ * that plan, then `terraform apply` of exactly that saved plan. A plan that would change the egress path is
+ * refused (nothing applied) unless --allow-egress-change; the app stack is planned after the network is applied.
+ * Every applied plan's review is kept under .run/reviews/. Prints the egress IPs to allow-list.
+ * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts [--no-bootstrap] [--allow-egress-change]
  *   make demo: with the bootstrap; make deploy: --no-bootstrap (a missing bucket is an error).
  */
-import { readFileSync } from "fs";
-import { join } from "path";
+import { mkdirSync, writeFileSync } from "fs";
+import { join, relative } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { bootstrapState, checkStateBucket } from "./bootstrap-state";
-import { costLine } from "./cost";
 import { fail } from "./cli";
-import { RUN_DIR, cdktf, configFromEnv, failStep, say, stackDir, synth, terraformOutcome } from "./steps";
+import { costLine } from "./cost";
+import { headline, renderMarkdown } from "./plan-review";
+import { broughtEipProblems } from "./preflight";
+import { applyPlan, initStack, outputsOf, planStack, priorIds } from "./stack-steps";
+import { ROOT, RUN_DIR, configFromEnv, say, synth } from "./steps";
+
+const FLAGS = ["--no-bootstrap", "--allow-egress-change"];
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const unknown = argv.filter((a) => !FLAGS.includes(a));
+  if (unknown.length > 0) fail(`unknown option ${unknown[0]}; the options are ${FLAGS.join(", ")}`, 2);
+  const allowed = argv.includes("--allow-egress-change");
+  const isDeploy = argv.includes("--no-bootstrap");
   const { file, config } = configFromEnv();
   const names = stackNames(config);
+  const envPrefix = file === DEFAULT_CONFIG ? "" : `FIXED_EGRESS_CONFIG=${file} `;
   say(`fixed-egress: deploying "${config.name}" (${file}) to ${config.emulator ? `the local emulator at ${config.emulator.endpoint}` : `AWS ${config.region}`}`);
 
   say("==> state bucket");
   try {
-    if (process.argv.includes("--no-bootstrap")) await checkStateBucket(config);
+    if (isDeploy) await checkStateBucket(config);
     else await bootstrapState(config, (line) => say(`    ${line}`));
   } catch (err) {
     fail(`state bucket: ${(err as Error).message}`);
   }
 
   synth(config);
+  const reviews = join(RUN_DIR, "reviews");
+  mkdirSync(reviews, { recursive: true });
+  await Promise.all([names.network, names.app].map((stack) => initStack(config, stack, `deploy-${stack}`)));
 
-  const outputsFile = (stack: string) => join(RUN_DIR, `outputs-${stack}.json`);
   for (const stack of [names.network, names.app]) {
-    const args = ["deploy", stack, "--skip-synth", "--auto-approve", "--skip-provider-lock", "--ignore-missing-stack-dependencies", "--outputs-file", outputsFile(stack)];
-    const r = await cdktf(`${stack}: terraform init, plan, apply`, args, `deploy-${stack}`, file);
-    if (r.code !== 0) failStep(`deploy of ${stack}`, r, stackDir(stack));
-    say(`    ${stack}: ${terraformOutcome(r.output)}`);
+    const planned = await planStack(stack, `deploy-${stack}`);
+    if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${relative(ROOT, join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
+    const review = planned.review;
+    say(`    ${stack}: ${headline(review)}`);
+    const refused = review.offenders.length > 0 && !allowed;
+    const record = join(reviews, `${new Date().toISOString().replace(/[:.]/g, "-")}-${stack}${refused ? "-refused" : ""}.md`);
+    if (planned.changes) writeFileSync(record, renderMarkdown([review], allowed));
+    if (review.offenders.length > 0) {
+      const how = `${envPrefix}make ${isDeploy ? "deploy" : "demo"} ARGS=--allow-egress-change`;
+      if (refused) {
+        for (const o of review.offenders) say(`    refused: ${o}`);
+        fail(
+          `${stack}: the plan changes the egress path, so nothing of it was applied (the review: ${relative(ROOT, record)}).\n` +
+            `Once the new egress path is intended and any new IP is allow-listed at the database, apply it with: ${how}`,
+        );
+      }
+      for (const o of review.offenders) say(`    allowed by --allow-egress-change: ${o}`);
+    }
+    if (stack === names.network) {
+      const problems = await broughtEipProblems(config, priorIds(planned.plan, "aws_nat_gateway")).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));
+      if (problems.length > 0) fail(`${problems.join("\n")}\nNothing was applied.`);
+    }
+    if (!planned.changes) {
+      say(`    ${stack}: no changes`);
+      continue;
+    }
+    await applyPlan(planned, `deploy-${stack}`);
+    say(`    ${stack}: applied (review kept in ${relative(ROOT, record)})`);
   }
 
-  const outputsOf = (stack: string) => (JSON.parse(readFileSync(outputsFile(stack), "utf8")) as Record<string, Record<string, unknown>>)[stack] ?? {};
-  const net = outputsOf(names.network);
-  const app = outputsOf(names.app);
+  const [net, app] = await Promise.all([outputsOf(names.network, "deploy"), outputsOf(names.app, "deploy")]);
   say("");
   say(`Egress IPs to allow-list at the database: ${(net.egress_ips as string[]).join(", ")}`);
   say(`VPC: ${net.vpc_id}    function: ${app.function_name}`);
   say(costLine(config));
-  say(`Tear down with: ${file === DEFAULT_CONFIG ? "" : `FIXED_EGRESS_CONFIG=${file} `}make destroy`);
+  say(`Tear down with: ${envPrefix}make destroy`);
 }
 
-main().catch((err) => fail(`demo failed: ${err instanceof Error ? err.message : String(err)}`));
+main().catch((err) => fail(`deploy failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -13,7 +13,7 @@ import { monthlyNatCost } from "./cost";
 type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op";
 type Values = Record<string, unknown>;
 
-interface ResourceChange {
+export interface ResourceChange {
   address: string;
   type: string;
   mode: string;
@@ -38,7 +38,10 @@ export interface PlanJson {
   output_changes?: Record<string, { before?: unknown; after?: unknown; after_unknown?: unknown }>;
   prior_state?: { values?: { root_module?: StateModule } };
   planned_values?: { root_module?: StateModule };
-  configuration?: { provider_config?: Record<string, { expressions?: { region?: { constant_value?: string } } }> };
+  configuration?: {
+    provider_config?: Record<string, { expressions?: { region?: { constant_value?: string } } }>;
+    root_module?: { resources?: { address: string; expressions?: Record<string, unknown> }[] };
+  };
 }
 
 /** One change that cuts or moves the egress path. `reason` follows the address in a sentence. */
@@ -115,7 +118,9 @@ const inlineDefault = (table: Values | null | undefined): Values | undefined =>
 export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets: Set<string> } {
   const before: { type: string; values: Values }[] = [
     ...resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, values: r.values ?? {} })),
-    ...(plan.resource_changes ?? []).filter((c) => c.mode === "managed" && c.change.before).map((c) => ({ type: c.type, values: c.change.before! })),
+    ...[...(plan.resource_changes ?? []), ...(plan.resource_drift ?? [])]
+      .filter((c) => c.mode === "managed" && c.change.before)
+      .map((c) => ({ type: c.type, values: c.change.before! })),
   ];
   const tables = new Set<string>();
   for (const { type, values } of before) {
@@ -129,12 +134,15 @@ export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets:
   return { tables, subnets };
 }
 
-/** Every change in one plan that cuts or moves egress, as findings. */
-function egressFindings(plan: PlanJson): Finding[] {
+/**
+ * Every change that cuts or moves egress, as findings: of the plan's changes, or of other changes read
+ * against the same plan (a refresh-only plan's resource_drift).
+ */
+export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.resource_changes ?? []): Finding[] {
   const { tables, subnets } = privateTopology(plan);
   const findings: Finding[] = [];
   const add = (address: string, action: Action, reason: string) => findings.push({ address, action, reason });
-  for (const c of (plan.resource_changes ?? []).filter((x) => x.mode === "managed")) {
+  for (const c of changes.filter((x) => x.mode === "managed")) {
     const action = actionOf(c.change.actions);
     const before = c.change.before ?? undefined;
     const after = c.change.after ?? undefined;

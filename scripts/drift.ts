@@ -1,0 +1,78 @@
+/**
+ * make drift: a refresh-only plan of both stacks (`terraform plan -refresh-only -detailed-exitcode`): what
+ * changed outside Terraform, the changes that cut or move egress first. Exit 0 when nothing drifted, 2 when
+ * something did (1 on an error). `make deploy` puts the drifted resources back as the config says.
+ */
+import { stackNames } from "../stacks";
+import { checkStateBucket } from "./bootstrap-state";
+import { fail } from "./cli";
+import { PlanJson, ResourceChange, actionOf, egressFindings } from "./plan-review";
+import { initStack, planStack } from "./stack-steps";
+import { configFromEnv, say, synth } from "./steps";
+
+export interface Drift {
+  readonly stack: string;
+  readonly address: string;
+  /** "deleted" or "changed" outside Terraform */
+  readonly what: "deleted" | "changed";
+  /** what it does to egress, when it does something */
+  readonly egress?: string;
+}
+
+/**
+ * Whether a drifted resource changed in a way the config cares about: it is gone, or an attribute the
+ * config sets differs. A refresh also fills in attributes the config never sets (a route table's `route`
+ * list once aws_route resources exist, an EIP's association made by its NAT Gateway): those are not drift.
+ */
+function meaningful(plan: PlanJson, c: ResourceChange): boolean {
+  if (!c.change.after) return true;
+  const configured = plan.configuration?.root_module?.resources?.find((r) => r.address === c.address)?.expressions ?? {};
+  const before = c.change.before ?? {};
+  const after = c.change.after;
+  return Object.keys(configured).some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+}
+
+/** The drift a refresh-only plan found, egress-relevant first. */
+export function driftOf(plan: PlanJson, stack: string): Drift[] {
+  const drifted = (plan.resource_drift ?? []).filter((c) => c.mode === "managed" && meaningful(plan, c));
+  const findings = egressFindings(plan, drifted);
+  const list = drifted.map((c): Drift => {
+    const f = findings.find((x) => x.address === c.address);
+    // A finding reads "would be destroyed: <consequence>"; drift has already happened, so keep the consequence.
+    const egress = f ? f.reason.slice(f.reason.indexOf(": ") + 2) : undefined;
+    return { stack, address: c.address, what: actionOf(c.change.actions) === "delete" ? "deleted" : "changed", egress };
+  });
+  return [...list.filter((d) => d.egress), ...list.filter((d) => !d.egress)];
+}
+
+export function renderDrift(drifts: Drift[]): string {
+  if (drifts.length === 0) return "No drift: every resource is as Terraform last left it.";
+  const lines = [`Drift: ${drifts.length} resource(s) changed outside Terraform${drifts.some((d) => d.egress) ? " (egress first)" : ""}:`];
+  for (const d of drifts) lines.push(`- ${d.egress ? "EGRESS " : ""}${d.stack}: ${d.address} was ${d.what} outside Terraform${d.egress ? `: ${d.egress}` : ""}`);
+  lines.push("make deploy puts them back as the config says (after its review); or change the config to match.");
+  return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+  const { config } = configFromEnv();
+  try {
+    await checkStateBucket(config);
+  } catch (err) {
+    fail(`state bucket: ${(err as Error).message}`);
+  }
+  synth(config);
+  const names = stackNames(config);
+  const stacks = [names.network, names.app];
+  await Promise.all(stacks.map((stack) => initStack(config, stack, `drift-${stack}`)));
+  const drifts: Drift[] = [];
+  for (const stack of stacks) {
+    const planned = await planStack(stack, `drift-${stack}`, { refreshOnly: true });
+    if (planned) drifts.push(...driftOf(planned.plan, stack));
+  }
+  drifts.sort((a, b) => Number(Boolean(b.egress)) - Number(Boolean(a.egress)));
+  say("");
+  say(renderDrift(drifts));
+  process.exitCode = drifts.length > 0 ? 2 : 0;
+}
+
+if (require.main === module) main().catch((err) => fail(`drift failed: ${err instanceof Error ? err.message : String(err)}`));

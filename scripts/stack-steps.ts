@@ -1,0 +1,94 @@
+/** Terraform on one synthesized stack, as the jobs run it: init, plan to a saved file and its review, apply of that file. */
+import { mkdirSync, writeFileSync } from "fs";
+import { join, relative } from "path";
+import type { AppConfig } from "../stacks/config";
+import { fail } from "./cli";
+import { PlanJson, StackReview, parsePlan, reviewPlan } from "./plan-review";
+import { Progress, ROOT, RUN_DIR, StepResult, failStep, say, stackDir, step } from "./steps";
+
+export const PLANS_DIR = join(RUN_DIR, "plans");
+
+/**
+ * `terraform init`. A folder initialized for another backend (the emulator now on another port, say) is
+ * initialized again for the emulator, whose state lives only as long as it runs; for real AWS that would
+ * move or drop state, so it stops and says how to decide.
+ */
+export async function initStack(config: AppConfig, stack: string, log: string): Promise<void> {
+  const dir = stackDir(stack);
+  const init = (extra: string[]) => step(`${stack}: terraform init`, "terraform", [`-chdir=${dir}`, "init", "-input=false", "-no-color", ...extra], `${log}-init`);
+  let r = await init([]);
+  if (r.code !== 0 && /Backend configuration changed/.test(r.output)) {
+    if (!config.emulator) {
+      const rel = relative(ROOT, dir);
+      fail(
+        `${stack}: ${rel} was initialized for another state backend than the config now names. Decide what happens to its state: ` +
+          `to copy it to the new backend, run scripts/tf-env.sh terraform -chdir=${rel} init -migrate-state; to use the new backend as it is, run scripts/tf-env.sh terraform -chdir=${rel} init -reconfigure. Then deploy again.`,
+      );
+    }
+    say(`    ${stack}: the folder was initialized for another emulator endpoint; initializing it for ${config.emulator.endpoint}`);
+    r = await init(["-reconfigure"]);
+  }
+  if (r.code !== 0) failStep(`terraform init of ${stack}`, r, dir);
+}
+
+export interface PlannedStack {
+  readonly stack: string;
+  /** the saved plan, what apply runs */
+  readonly planFile: string;
+  /** `terraform show -json` of it */
+  readonly jsonFile: string;
+  readonly plan: PlanJson;
+  readonly review: StackReview;
+  /** Terraform's -detailed-exitcode: false when the plan changes nothing */
+  readonly changes: boolean;
+}
+
+/**
+ * `terraform plan -out` to .run/plans/<stack>.tfplan, its JSON and its review. Returns undefined (having said
+ * why) when the app stack cannot be planned yet because the network stack was never applied.
+ */
+export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean } = {}): Promise<PlannedStack | undefined> {
+  const dir = stackDir(stack);
+  mkdirSync(PLANS_DIR, { recursive: true });
+  const suffix = opts.refreshOnly ? ".drift" : "";
+  const planFile = join(PLANS_DIR, `${stack}${suffix}.tfplan`);
+  const jsonFile = join(PLANS_DIR, `${stack}${suffix}.plan.json`);
+  const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", "-lock-timeout=60s", "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : [])];
+  const plan = await step(`${stack}: terraform plan${opts.refreshOnly ? " -refresh-only" : ""}`, "terraform", args, `${log}-plan`, { progress: new Progress("plan"), ok: [0, 2] });
+  if (plan.code === 1) {
+    if (/has no private_subnet_ids output: apply/.test(plan.output)) {
+      say(`    ${stack}: not planned; it reads the network stack's outputs, so it is planned once the network stack is applied`);
+      return undefined;
+    }
+    failStep(`terraform plan of ${stack}`, plan, dir);
+  }
+  const show = await step(`${stack}: terraform show -json`, "terraform", [`-chdir=${dir}`, "show", "-json", planFile], `${log}-show`);
+  if (show.code !== 0) failStep(`terraform show of ${stack}`, show);
+  writeFileSync(jsonFile, show.stdout);
+  const parsed = parsePlan(show.stdout, jsonFile);
+  return { stack, planFile, jsonFile, plan: parsed, review: reviewPlan(parsed, stack), changes: plan.code === 2 };
+}
+
+/** `terraform apply` of exactly the saved plan: nothing is planned again between review and apply. */
+export async function applyPlan(planned: PlannedStack, log: string): Promise<StepResult> {
+  const c = planned.review.counts;
+  const steps = c.add + c.change + c.destroy + 2 * c.replace + c.import;
+  const dir = stackDir(planned.stack);
+  const r = await step(`${planned.stack}: terraform apply (the reviewed plan)`, "terraform", [`-chdir=${dir}`, "apply", "-input=false", "-no-color", "-lock-timeout=60s", planned.planFile], `${log}-apply`, { progress: new Progress("apply", steps) });
+  if (r.code !== 0) failStep(`apply of ${planned.stack}`, r, dir);
+  return r;
+}
+
+/** The stack's outputs after apply, as plain values. */
+export async function outputsOf(stack: string, log: string): Promise<Record<string, unknown>> {
+  const r = await step(`${stack}: terraform output`, "terraform", [`-chdir=${stackDir(stack)}`, "output", "-json"], `${log}-${stack}-output`);
+  if (r.code !== 0) failStep(`terraform output of ${stack}`, r);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
+/** The resources of a type in the state the plan started from (ids of this stack's own NAT Gateways, say). */
+export function priorIds(plan: PlanJson, type: string): string[] {
+  const walk = (m: { resources?: { type: string; values?: Record<string, unknown> }[]; child_modules?: unknown[] } | undefined): string[] =>
+    m ? [...(m.resources ?? []).filter((r) => r.type === type).map((r) => String(r.values?.id)), ...((m.child_modules ?? []) as (typeof m)[]).flatMap(walk)] : [];
+  return walk(plan.prior_state?.values?.root_module);
+}
