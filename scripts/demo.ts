@@ -7,7 +7,7 @@
  *   make demo: with the bootstrap; make deploy: --no-bootstrap (a missing bucket is an error).
  */
 import { mkdirSync, writeFileSync } from "fs";
-import { join, relative } from "path";
+import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
@@ -15,7 +15,7 @@ import { costLine } from "./cost";
 import { headline, renderMarkdown } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
 import { applyPlan, initStack, outputsOf, planStack, priorIds } from "./stack-steps";
-import { ROOT, RUN_DIR, configFromEnv, say, synth } from "./steps";
+import { RUN_DIR, configFromEnv, say, shown, synth, terraformOutcome } from "./steps";
 
 const FLAGS = ["--no-bootstrap", "--allow-egress-change"];
 
@@ -44,8 +44,10 @@ async function main(): Promise<void> {
   await Promise.all([names.network, names.app].map((stack) => initStack(config, stack, `deploy-${stack}`)));
 
   for (const stack of [names.network, names.app]) {
+    const started = Date.now();
+    const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const planned = await planStack(stack, `deploy-${stack}`);
-    if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${relative(ROOT, join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
+    if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${shown(join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
     const refused = review.offenders.length > 0 && !allowed;
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
       if (refused) {
         for (const o of review.offenders) say(`    refused: ${o}`);
         fail(
-          `${stack}: the plan changes the egress path, so nothing of it was applied (the review: ${relative(ROOT, record)}).\n` +
+          `${stack}: the plan changes the egress path, so nothing of it was applied (the review: ${shown(record)}).\n` +
             `Once the new egress path is intended and any new IP is allow-listed at the database, apply it with: ${how}`,
         );
       }
@@ -67,11 +69,11 @@ async function main(): Promise<void> {
       if (problems.length > 0) fail(`${problems.join("\n")}\nNothing was applied.`);
     }
     if (!planned.changes) {
-      say(`    ${stack}: no changes`);
+      say(`    ${stack}: no changes (planned and reviewed in ${took()})`);
       continue;
     }
-    await applyPlan(planned, `deploy-${stack}`);
-    say(`    ${stack}: applied (review kept in ${relative(ROOT, record)})`);
+    const applied = await applyPlan(planned, `deploy-${stack}`);
+    say(`    ${stack}: ${terraformOutcome(applied.output)} (planned, reviewed and applied in ${took()}; review kept in ${shown(record)})`);
   }
 
   const [net, app] = await Promise.all([outputsOf(names.network, "deploy"), outputsOf(names.app, "deploy")]);

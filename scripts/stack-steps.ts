@@ -1,10 +1,10 @@
 /** Terraform on one synthesized stack, as the jobs run it: init, plan to a saved file and its review, apply of that file. */
 import { mkdirSync, writeFileSync } from "fs";
-import { join, relative } from "path";
+import { join } from "path";
 import type { AppConfig } from "../stacks/config";
 import { fail } from "./cli";
 import { PlanJson, StackReview, parsePlan, reviewPlan } from "./plan-review";
-import { Progress, ROOT, RUN_DIR, StepResult, failStep, say, stackDir, step } from "./steps";
+import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step } from "./steps";
 
 export const PLANS_DIR = join(RUN_DIR, "plans");
 
@@ -19,7 +19,7 @@ export async function initStack(config: AppConfig, stack: string, log: string): 
   let r = await init([]);
   if (r.code !== 0 && /Backend configuration changed/.test(r.output)) {
     if (!config.emulator) {
-      const rel = relative(ROOT, dir);
+      const rel = shown(dir);
       fail(
         `${stack}: ${rel} was initialized for another state backend than the config now names. Decide what happens to its state: ` +
           `to copy it to the new backend, run scripts/tf-env.sh terraform -chdir=${rel} init -migrate-state; to use the new backend as it is, run scripts/tf-env.sh terraform -chdir=${rel} init -reconfigure. Then deploy again.`,

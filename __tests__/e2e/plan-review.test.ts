@@ -54,6 +54,24 @@ it("refuses a plan that would release the created Elastic IP for a brought one, 
   expect(r.stdout).toContain(`- after this plan: ${brought.PublicIp}`);
 });
 
+it("refuses a real plan that replaces a private subnet: the subnet and its association are named, told apart from public ones by their routes", async () => {
+  const moved = await prepare(emulatorConfig(emu.endpoint, "review", (c) => (c.network.privateSubnetCidrs[0] = "10.0.20.0/24")));
+  const r = await review("--format", "json", await moved.planJsonFile("network"));
+  expect(r.code).toBe(1);
+  const out = JSON.parse(r.stdout);
+  expect(out.refused).toBe(true);
+  const reasons = out.findings.map((f: { address: string; reason: string }) => `${f.address} ${f.reason}`);
+  expect(reasons).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^aws_subnet\.network_private_subnet-0_\w+ would be replaced: it is a private subnet \(subnet-\w+\) where the function's network interfaces live/),
+      expect.stringMatching(/^aws_route_table_association\.network_private_association-0_\w+ would be replaced: private subnet subnet-\w+ falls back to the VPC's main route table/),
+    ]),
+  );
+  // nothing public is named
+  expect(reasons.filter((x: string) => /network_public_/.test(x))).toEqual([]);
+  expect(out.stacks).toEqual([expect.objectContaining({ name: "review-network", replace: expect.any(Number) })]);
+});
+
 it("passes a plan that only changes a tag, and shows today's egress IP", async () => {
   const net = await d.outputs("network");
   const tagged = await prepare(emulatorConfig(emu.endpoint, "review", (c) => (c.tags = { Owner: "data-team" })));
