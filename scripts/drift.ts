@@ -64,11 +64,9 @@ async function main(): Promise<void> {
   const names = stackNames(config);
   const stacks = [names.network, names.app];
   await Promise.all(stacks.map((stack) => initStack(config, stack, `drift-${stack}`)));
-  const drifts: Drift[] = [];
-  for (const stack of stacks) {
-    const planned = await planStack(stack, `drift-${stack}`, { refreshOnly: true });
-    if (planned) drifts.push(...driftOf(planned.plan, stack));
-  }
+  // Refresh-only plans change nothing, so both stacks are read at once.
+  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `drift-${stack}`, { refreshOnly: true })));
+  const drifts = planned.flatMap((p) => (p ? driftOf(p.plan, p.stack) : []));
   drifts.sort((a, b) => Number(Boolean(b.egress)) - Number(Boolean(a.egress)));
   say("");
   say(renderDrift(drifts));

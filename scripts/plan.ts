@@ -21,11 +21,9 @@ async function main(): Promise<void> {
   const names = stackNames(config);
   const stacks = [names.network, names.app];
   await Promise.all(stacks.map((stack) => initStack(config, stack, `plan-${stack}`)));
-  const files: string[] = [];
-  for (const stack of stacks) {
-    const planned = await planStack(stack, `plan-${stack}`);
-    if (planned) files.push(planned.jsonFile);
-  }
+  // Plans change nothing, so both stacks are planned at once.
+  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `plan-${stack}`)));
+  const files = planned.flatMap((p) => (p ? [p.jsonFile] : []));
   say("");
   process.exitCode = review([...process.argv.slice(2), ...files]);
 }
