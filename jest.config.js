@@ -8,6 +8,8 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
+  // The app imports the library by its package name; tests run its TypeScript source, as tsconfig's paths do.
+  moduleNameMapper: { "^@fixed-egress/constructs$": "<rootDir>/constructs/index.ts" },
   setupFilesAfterEnv: ["<rootDir>/setup.js"],
   testTimeout: 30000,
   verbose: true, // every test with its time, in CI logs too

@@ -1,6 +1,6 @@
 import { App } from "cdktf";
 import { ConfigError, DEFAULT_CONFIG, buildStacks, loadConfig } from "./stacks";
-import { ValidationError } from "./constructs/errors";
+import { ValidationError } from "@fixed-egress/constructs";
 
 const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
 try {

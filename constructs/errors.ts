@@ -13,8 +13,10 @@ export interface Problem {
 export class ValidationError extends Error {
   public readonly problems: Problem[];
 
-  constructor(problems: Problem[], scope?: IConstruct) {
-    const where = scope ? `${scope.node.path}: ` : "";
+  /** `scope` names where: a construct, or the path it would have had (validation runs before it exists). */
+  constructor(problems: Problem[], scope?: IConstruct | string) {
+    const path = typeof scope === "string" ? scope : scope?.node.path;
+    const where = path ? `${path}: ` : "";
     super(problems.map((p) => `${where}${p.field}: ${p.message}`).join("\n"));
     this.name = "ValidationError";
     this.problems = problems;

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformRemoteState, TerraformResourceLifecycle } from "cdktf";
+import { TerraformRemoteState, TerraformResourceLifecycle, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -103,6 +103,13 @@ const EIPALLOC_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 /** Every problem with the props at once; empty when they can work. Shared by the constructor and the config loader. */
 export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
   const p = new Problems();
+  // One subnet, route table and NAT per list element: how many there are must be known at synth time.
+  const lists = ["availabilityZones", "publicSubnetCidrs", "privateSubnetCidrs", "eipAllocationIds"] as const;
+  const tokens = lists.filter((k) => props[k] !== undefined && Token.isUnresolved(props[k]));
+  for (const k of tokens) {
+    p.add(k, "is a Terraform token (from a data source or variable, say), so its length is unknown at synth time, and this construct makes one subnet, route table and NAT per element; list the values themselves, for example [\"ap-northeast-1a\", \"ap-northeast-1c\"]");
+  }
+  if (tokens.length > 0) return p;
   checkPattern(p, "name", props.name, NAME_PATTERN, "use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example \"demo\"");
   checkPattern(p, "existingVpcId", props.existingVpcId, VPC_ID, "give a VPC id such as \"vpc-0a1b2c3d4e5f67890\"");
   checkPattern(p, "existingInternetGatewayId", props.existingInternetGatewayId, IGW_ID, "give an Internet Gateway id such as \"igw-0a1b2c3d4e5f67890\"");
@@ -187,9 +194,10 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   }
 
   constructor(scope: Construct, id: string, props: FixedEgressNetworkProps) {
-    super(scope, id);
+    // Checked before the construct joins the tree: bad props leave nothing behind.
     const problems = validateNetworkProps(props);
-    if (problems.list.length > 0) throw new ValidationError(problems.list, this);
+    if (problems.list.length > 0) throw new ValidationError(problems.list, `${scope.node.path}/${id}`);
+    super(scope, id);
 
     const name = props.name;
     const azs = props.availabilityZones;

@@ -1,8 +1,10 @@
-export { FixedEgressNetwork, NAT_MODES, NETWORK_OUTPUTS, DEFAULT_VPC_CIDR, networkOutputs, validateNetworkProps } from "./fixed-egress-network";
+export { FixedEgressNetwork, NAT_MODES, NAME_PATTERN, NETWORK_OUTPUTS, DEFAULT_VPC_CIDR, networkOutputs, validateNetworkProps } from "./fixed-egress-network";
 export type { FixedEgressNetworkProps, FlowLogsProps, IPrivateNetwork, NatMode } from "./fixed-egress-network";
-export { PrivateLambda, LAMBDA_DEFAULTS, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
-export type { PrivateLambdaProps, DatabaseAccessProps, LambdaCodeProps } from "./private-lambda";
-export { bundleNodeFunction, defaultBundleDir } from "./bundle";
+export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
+export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";
+export { LambdaCode, findProjectRoot } from "./lambda-code";
+export type { EntryOptions } from "./lambda-code";
+export { bundleNodeFunction, defaultBundleDir, DEFAULT_EXTERNAL } from "./bundle";
 export type { Bundle, BundleOptions } from "./bundle";
 export { rolePrefix } from "./names";
 export { ValidationError } from "./errors";

@@ -1,14 +1,14 @@
-import { existsSync } from "fs";
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { Bundle, DEFAULT_EXTERNAL, bundleNodeFunction } from "./bundle";
+import { SecurityGroup, SecurityGroupEgress } from "@cdktf/provider-aws/lib/security-group";
+import { Bundle } from "./bundle";
+import { LambdaCode } from "./lambda-code";
 import { parseCidr } from "./cidr";
 import { ValidationError } from "./errors";
 import { IPrivateNetwork } from "./fixed-egress-network";
@@ -39,23 +39,14 @@ export const LAMBDA_DEFAULTS = {
   logRetentionDays: 30,
 } as const;
 
+/** Node.js runtimes the pinned AWS provider (5.100) accepts. */
+export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x"] as const;
+
 export interface DatabaseAccessProps {
-  /** TCP port of the external database; the security group opens only this port (plus 443). */
+  /** TCP port of the external database; the security group opens only this port (plus 443 with `allowHttps`). */
   readonly port: number;
   /** Where the database lives. @default ["0.0.0.0/0"] (on `port` only) */
   readonly cidrs?: string[];
-}
-
-export interface LambdaCodeProps {
-  /** Source entry (TypeScript or JavaScript) that exports the handler; bundled by esbuild into a deterministic zip. */
-  readonly entry: string;
-  /** Modules the function never loads at run time, left out of the bundle (besides the AWS SDK). @default [] */
-  readonly exclude?: string[];
-  /**
-   * Files packed beside `index.js`, as zip name → local path (a CA bundle, for example); at run time
-   * they are under `LAMBDA_TASK_ROOT` (/var/task). @default {}
-   */
-  readonly files?: Record<string, string>;
 }
 
 export interface PrivateLambdaProps {
@@ -63,10 +54,11 @@ export interface PrivateLambdaProps {
   readonly network: IPrivateNetwork;
   /** 1-59 letters, digits, hyphens or underscores (the role's name starts with it). */
   readonly functionName: string;
-  readonly code: LambdaCodeProps;
-  /** @default "index.handler" */
+  /** `LambdaCode.fromEntry(…)` (bundled by esbuild) or `LambdaCode.fromZip(…)`. */
+  readonly code: LambdaCode;
+  /** `<file>.<export>` of the handler inside the zip. @default "index.handler" */
   readonly handler?: string;
-  /** @default "nodejs22.x" */
+  /** A Node.js runtime the pinned AWS provider knows (NODE_RUNTIMES). @default "nodejs22.x" */
   readonly runtime?: string;
   /** @default 256 */
   readonly memoryMb?: number;
@@ -74,7 +66,10 @@ export interface PrivateLambdaProps {
   readonly timeoutSeconds?: number;
   /** Plain environment variables; never put a password here, use `passwordSecretArn`. @default {} */
   readonly environment?: Record<string, string>;
-  readonly database: DatabaseAccessProps;
+  /** The external database: the security group opens its port towards its ranges. @default - no database port (HTTPS only) */
+  readonly database?: DatabaseAccessProps;
+  /** Egress to 443 anywhere (AWS APIs such as Secrets Manager, HTTPS services). @default true */
+  readonly allowHttps?: boolean;
   /** Secrets Manager secret the function may read (and nothing else), its full ARN with the 6-character suffix. @default - no secret access */
   readonly passwordSecretArn?: string;
   /**
@@ -89,6 +84,7 @@ export interface PrivateLambdaProps {
 }
 
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,59}$/;
+const HANDLER = /^[A-Za-z0-9_./-]*[A-Za-z0-9_-]\.[A-Za-z_$][A-Za-z0-9_$]*$/;
 // Secrets Manager appends "-" and 6 characters to the name; IAM matches the full ARN only.
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
@@ -97,15 +93,27 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(?:[0-9a-f]{8}-[
 export function validateLambdaProps(props: Omit<PrivateLambdaProps, "network" | "code">): Problems {
   const p = new Problems();
   checkPattern(p, "functionName", props.functionName, FUNCTION_NAME, "use 1-59 letters, digits, hyphens or underscores");
+  checkPattern(p, "handler", props.handler, HANDLER, "write it as <file>.<export> inside the zip, for example \"index.handler\"");
+  if (props.runtime !== undefined && !Token.isUnresolved(props.runtime) && !(NODE_RUNTIMES as readonly string[]).includes(props.runtime)) {
+    p.add("runtime", `"${props.runtime}" is not a Node.js runtime the pinned AWS provider knows; use one of ${NODE_RUNTIMES.join(", ")}`);
+  }
   checkInteger(p, "memoryMb", props.memoryMb, LAMBDA_LIMITS.memoryMb.min, LAMBDA_LIMITS.memoryMb.max, "MB");
   checkInteger(p, "timeoutSeconds", props.timeoutSeconds, LAMBDA_LIMITS.timeoutSeconds.min, LAMBDA_LIMITS.timeoutSeconds.max, "seconds");
-  checkInteger(p, "database.port", props.database.port, 1, 65535, "TCP port");
-  (props.database.cidrs ?? []).forEach((cidr, i) => {
-    const r = parseCidr(cidr);
-    if (typeof r === "string") p.add(`database.cidrs[${i}]`, r);
-  });
-  if (props.database.cidrs !== undefined && props.database.cidrs.length === 0) {
-    p.add("database.cidrs", "is empty; give the database's address range, for example [\"203.0.113.50/32\"], or leave it out for 0.0.0.0/0");
+  if (props.database) {
+    const db = props.database;
+    checkInteger(p, "database.port", db.port, 1, 65535, "TCP port");
+    if (db.cidrs !== undefined && Token.isUnresolved(db.cidrs)) {
+      // a token list synthesizes fine; only its elements cannot be checked
+    } else {
+      (db.cidrs ?? []).forEach((cidr, i) => {
+        if (Token.isUnresolved(cidr)) return;
+        const r = parseCidr(cidr);
+        if (typeof r === "string") p.add(`database.cidrs[${i}]`, r);
+      });
+      if (db.cidrs !== undefined && db.cidrs.length === 0) {
+        p.add("database.cidrs", "is empty; give the database's address range, for example [\"203.0.113.50/32\"], or leave it out for 0.0.0.0/0");
+      }
+    }
   }
   checkPattern(p, "passwordSecretArn", props.passwordSecretArn, SECRET_ARN, "give the secret's full ARN, with the 6-character suffix Secrets Manager adds (aws secretsmanager describe-secret --secret-id <name> --query ARN), such as \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-password-AbCdEf\"");
   checkPattern(p, "passwordSecretKmsKeyArn", props.passwordSecretKmsKeyArn, KMS_KEY_ARN, "give the KMS key's ARN (aws kms describe-key --key-id <alias> --query KeyMetadata.Arn), such as \"arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"");
@@ -113,14 +121,14 @@ export function validateLambdaProps(props: Omit<PrivateLambdaProps, "network" | 
     p.add("passwordSecretKmsKeyArn", "is set without passwordSecretArn; give the secret it encrypts, or leave the key out");
   }
   checkRetention(p, "logRetentionDays", props.logRetentionDays);
-  if (props.environment) {
-    for (const key of Object.keys(props.environment)) {
-      if (/PASSWORD|SECRET/i.test(key) && key !== "PASSWORD_SECRET_ARN") {
-        p.add(`environment.${key}`, "would put a secret in Terraform state and the function's configuration; store it in Secrets Manager and pass passwordSecretArn");
-      }
-    }
-  }
+  for (const key of Object.keys(props.environment ?? {})) checkEnvironmentKey(p, `environment.${key}`, key);
   return p;
+}
+
+function checkEnvironmentKey(p: Problems, field: string, key: string): void {
+  if (/PASSWORD|SECRET/i.test(key) && key !== "PASSWORD_SECRET_ARN") {
+    p.add(field, "would put a secret in Terraform state and the function's configuration; store it in Secrets Manager and pass passwordSecretArn");
+  }
 }
 
 /**
@@ -137,24 +145,23 @@ export class PrivateLambda extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   public readonly bundle: Bundle;
   public readonly functionName: string;
+  private readonly environment: Record<string, string>;
+  private extraPolicy?: { document: DataAwsIamPolicyDocument; statements: DataAwsIamPolicyDocumentStatement[] };
 
   constructor(scope: Construct, id: string, props: PrivateLambdaProps) {
-    super(scope, id);
+    // Everything is checked before the construct joins the tree: a bad prop leaves nothing behind.
     const problems = validateLambdaProps(props);
     const subnets = props.network.privateSubnetIds;
     if (!Token.isUnresolved(subnets) && subnets.length === 0) {
       problems.add("network.privateSubnetIds", "is empty; pass a FixedEgressNetwork (or another IPrivateNetwork) with at least one private subnet");
     }
-    // Files are checked here, before any child exists, so a typo never leaves half a construct behind.
-    if (!existsSync(props.code.entry)) problems.add("code.entry", `"${props.code.entry}" does not exist; give the path of the handler's source file`);
-    for (const [zipName, path] of Object.entries(props.code.files ?? {})) {
-      if (!existsSync(path)) problems.add(`code.files.${zipName}`, `"${path}" does not exist; give the path of a file to pack beside the handler`);
-    }
-    if (problems.list.length > 0) throw new ValidationError(problems.list, this);
+    props.code.problems().forEach((x) => problems.add(x.field, x.message));
+    if (problems.list.length > 0) throw new ValidationError(problems.list, `${scope.node.path}/${id}`);
+    super(scope, id);
 
     const name = props.functionName;
     const tags = (n: string) => mergeTags(n, props.tags);
-    const cidrs = props.database.cidrs ?? ["0.0.0.0/0"];
+    const db = props.database;
 
     const trust = new DataAwsIamPolicyDocument(this, "trust", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
@@ -202,28 +209,26 @@ export class PrivateLambda extends Construct {
       new IamRolePolicy(this, "read-secret-policy", { role: this.role.id, name: "read-database-password", policy: read.json });
     }
 
+    const egress: SecurityGroupEgress[] = [
+      ...(db ? [{ description: "External database", protocol: "tcp", fromPort: db.port, toPort: db.port, cidrBlocks: db.cidrs ?? ["0.0.0.0/0"] }] : []),
+      ...((props.allowHttps ?? true) ? [{ description: "HTTPS to AWS APIs (Secrets Manager)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }] : []),
+    ];
     // A replacement (another port, for example) must exist before the old group goes: the function still uses it.
     // Destroy removes the group before the VPC-access permission: AWS needs it to delete Lambda's interfaces.
     this.securityGroup = new SecurityGroup(this, "security-group", {
       namePrefix: `${name}-lambda-`,
-      description: `Lambda ${name}: egress to the database on port ${props.database.port} and HTTPS only`,
+      description: db ? `Lambda ${name}: egress to the database on port ${db.port} and HTTPS only` : `Lambda ${name}: egress ${egress.length > 0 ? "to HTTPS only" : "none"}`,
       vpcId: props.network.vpcId,
       ingress: [],
-      egress: [
-        { description: "External database", protocol: "tcp", fromPort: props.database.port, toPort: props.database.port, cidrBlocks: cidrs },
-        { description: "HTTPS to AWS APIs (Secrets Manager)", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] },
-      ],
+      egress,
       tags: tags(`${name}-lambda`),
       lifecycle: { createBeforeDestroy: true },
       dependsOn: [this.vpcAccessPolicy],
     });
 
-    this.bundle = bundleNodeFunction(props.code.entry, {
-      external: [...DEFAULT_EXTERNAL, ...(props.code.exclude ?? [])],
-      files: props.code.files,
-    });
+    this.bundle = props.code.bind();
     const asset = new TerraformAsset(this, "code", { path: this.bundle.zipPath, type: AssetType.FILE });
-    const environment = { ...(props.environment ?? {}), ...(props.passwordSecretArn ? { PASSWORD_SECRET_ARN: props.passwordSecretArn } : {}) };
+    this.environment = { ...(props.environment ?? {}), ...(props.passwordSecretArn ? { PASSWORD_SECRET_ARN: props.passwordSecretArn } : {}) };
 
     this.function = new LambdaFunction(this, "function", {
       functionName: name,
@@ -235,11 +240,37 @@ export class PrivateLambda extends Construct {
       filename: asset.path,
       sourceCodeHash: this.bundle.sha256Base64,
       vpcConfig: { subnetIds: subnets, securityGroupIds: [this.securityGroup.id] },
-      environment: Object.keys(environment).length > 0 ? { variables: environment } : undefined,
       tags: tags(name),
       // The permission outlives the function on destroy: Lambda deletes the function's network interfaces with it.
       dependsOn: [this.logGroup, this.vpcAccessPolicy],
     });
+    this.syncEnvironment();
     this.functionName = this.function.functionName;
+  }
+
+  /** Adds (or overrides) one environment variable; a key that looks like a password is refused, as in the props. */
+  public addEnvironment(key: string, value: string): this {
+    const p = new Problems();
+    checkEnvironmentKey(p, `addEnvironment(${key})`, key);
+    if (p.list.length > 0) throw new ValidationError(p.list, this);
+    this.environment[key] = value;
+    this.syncEnvironment();
+    return this;
+  }
+
+  /** Grants the function's role one more statement, in an inline policy of its own (`extra-permissions`). */
+  public addToRolePolicy(statement: DataAwsIamPolicyDocumentStatement): this {
+    if (!this.extraPolicy) {
+      const document = new DataAwsIamPolicyDocument(this, "extra-document", { statement: [] });
+      new IamRolePolicy(this, "extra-policy", { role: this.role.id, name: "extra-permissions", policy: document.json });
+      this.extraPolicy = { document, statements: [] };
+    }
+    this.extraPolicy.statements.push(statement);
+    this.extraPolicy.document.putStatement(this.extraPolicy.statements);
+    return this;
+  }
+
+  private syncEnvironment(): void {
+    if (Object.keys(this.environment).length > 0) this.function.putEnvironment({ variables: { ...this.environment } });
   }
 }

@@ -15,6 +15,8 @@ const result = buildSync({
   target: "node20",
   format: "cjs",
   outfile: out,
+  // The library is a workspace package; bundle its TypeScript source like the app's own (tsconfig's paths).
+  alias: { "@fixed-egress/constructs": join(root, "constructs", "index.ts") },
   sourcemap: "inline",
   logLevel: "error",
   write: false,

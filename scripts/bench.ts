@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
-import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../constructs/bundle";
+import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
 import { ROOT } from "./steps";
 

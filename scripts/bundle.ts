@@ -1,5 +1,5 @@
 /** Bundles lambda-src as a synth does, once per database engine, and prints each archive's path, size and hash. */
-import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../constructs/bundle";
+import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
 
 for (const [engine, exclude] of Object.entries(UNUSED_DRIVERS)) {

@@ -2,8 +2,7 @@ import { existsSync } from "fs";
 import { dirname, join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork, NETWORK_OUTPUTS } from "../constructs/fixed-egress-network";
-import { PrivateLambda } from "../constructs/private-lambda";
+import { FixedEgressNetwork, LambdaCode, NETWORK_OUTPUTS, PrivateLambda } from "@fixed-egress/constructs";
 import { AppConfig, functionNameOf } from "./config";
 import { remoteStateOf, wireStack } from "./wiring";
 
@@ -46,11 +45,10 @@ export class AppStack extends TerraformStack {
     this.lambda = new PrivateLambda(this, "probe", {
       network,
       functionName: functionNameOf(config),
-      code: {
-        entry: PROBE_ENTRY,
+      code: LambdaCode.fromEntry(PROBE_ENTRY, {
         exclude: UNUSED_DRIVERS[db.engine],
         files: db.caBundle ? { [CA_BUNDLE_ZIP_NAME]: db.caBundle } : undefined,
-      },
+      }),
       memoryMb: config.lambda.memoryMb,
       timeoutSeconds: config.lambda.timeoutSeconds,
       logRetentionDays: config.lambda.logRetentionDays,

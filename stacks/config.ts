@@ -2,9 +2,8 @@ import { readFileSync } from "fs";
 import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
-import { validateNetworkProps } from "../constructs/fixed-egress-network";
-import { validateLambdaProps } from "../constructs/private-lambda";
-import type { FixedEgressNetworkProps } from "../constructs/fixed-egress-network";
+import { validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
+import type { FixedEgressNetworkProps } from "@fixed-egress/constructs";
 import { DEFAULT_PORTS } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
 

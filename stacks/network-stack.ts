@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork, NETWORK_OUTPUTS, networkOutputs } from "../constructs/fixed-egress-network";
+import { FixedEgressNetwork, NETWORK_OUTPUTS, networkOutputs } from "@fixed-egress/constructs";
 import { AppConfig } from "./config";
 import { wireStack } from "./wiring";
 

@@ -1,6 +1,6 @@
 import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
-import { DataTerraformRemoteStateLocal, TerraformOutput, TerraformVariable } from "cdktf";
+import { DataTerraformRemoteStateLocal, TerraformOutput, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
@@ -302,5 +302,21 @@ describe("FixedEgressNetwork", () => {
       });
       expect(byPath(s, "aws_subnet", "private/subnet-0")[1].cidr_block).toBe("${var.private_cidr}");
     });
+  });
+
+  it("fails clearly on lists that are Terraform tokens: their length must be known at synth time", () => {
+    expect(() =>
+      synthStack((scope) => {
+        const azs = new TerraformVariable(scope, "azs", { type: "list(string)" }).listValue;
+        new FixedEgressNetwork(scope, "network", networkProps({ availabilityZones: azs }));
+      }),
+    ).toThrow(/^test\/network: availabilityZones: is a Terraform token \(from a data source or variable, say\), so its length is unknown at synth time/);
+  });
+
+  it("leaves no child in the tree when its props are bad", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "t");
+    expect(() => new FixedEgressNetwork(stack, "network", networkProps({ vpcCidr: "nope" }))).toThrow(/^t\/network: vpcCidr:/);
+    expect(stack.node.tryFindChild("network")).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 import { createHash } from "crypto";
 import { readFileSync } from "fs";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { TerraformResource, TerraformStack, Testing } from "cdktf";
-import { unzipSync } from "fflate";
-import { FixedEgressNetwork, IPrivateNetwork, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError } from "../../constructs";
+import { TerraformResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { unzipSync, zipSync } from "fflate";
+import { FixedEgressNetwork, IPrivateNetwork, LambdaCode, findProjectRoot, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError } from "../../constructs";
 import { PROBE_ENTRY } from "../../stacks/app-stack";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
 import { networkProps } from "../helpers/network-props";
@@ -18,7 +18,7 @@ function synthLambda(over: Partial<PrivateLambdaProps> = {}, network?: IPrivateN
     new PrivateLambda(scope, "probe", {
       network: net,
       functionName: "demo-probe",
-      code: { entry: PROBE_ENTRY },
+      code: LambdaCode.fromEntry(PROBE_ENTRY),
       database: { port: 5432, cidrs: ["203.0.113.50/32"] },
       passwordSecretArn: SECRET,
       environment: { DB_HOST: "203.0.113.50" },
@@ -143,7 +143,7 @@ describe("PrivateLambda", () => {
     writeFileSync(ca, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
     let lambda!: PrivateLambda;
     synthStack((scope) => {
-      lambda = new PrivateLambda(scope, "probe", { ...base(), code: { entry: PROBE_ENTRY, files: { "db-ca.pem": ca } } });
+      lambda = new PrivateLambda(scope, "probe", { ...base(), code: LambdaCode.fromEntry(PROBE_ENTRY, { files: { "db-ca.pem": ca } }) });
     });
     const files = unzipSync(readFileSync(lambda.bundle.zipPath));
     expect(Object.keys(files).sort()).toEqual(["db-ca.pem", "index.js"]);
@@ -169,7 +169,7 @@ describe("PrivateLambda", () => {
       lambda = new PrivateLambda(scope, "probe", {
         network: { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: ["subnet-0a1b2c3d4e5f67890"] },
         functionName: "demo-probe",
-        code: { entry: PROBE_ENTRY },
+        code: LambdaCode.fromEntry(PROBE_ENTRY),
         database: { port: 5432 },
       });
     });
@@ -203,7 +203,7 @@ describe("PrivateLambda", () => {
         return new TerraformStack(app, "t");
       };
       const stack = scopeOf();
-      expect(() => new PrivateLambda(stack, "probe", { ...base(), code: { entry: "/nonexistent/handler.ts", files: { "ca.pem": "/nonexistent/ca.pem" } } })).toThrow(
+      expect(() => new PrivateLambda(stack, "probe", { ...base(), code: LambdaCode.fromEntry("/nonexistent/handler.ts", { files: { "ca.pem": "/nonexistent/ca.pem" } }) })).toThrow(
         /code\.entry: "\/nonexistent\/handler\.ts" does not exist[\s\S]*code\.files\.ca\.pem: "\/nonexistent\/ca\.pem" does not exist/,
       );
       expect(stack.node.findAll().filter((c) => c instanceof TerraformResource)).toHaveLength(0);
@@ -213,6 +213,95 @@ describe("PrivateLambda", () => {
     it("throws a ValidationError naming the construct path", () => {
       expect(() => synthLambda({ memoryMb: 1 })).toThrow(ValidationError);
       expect(() => synthLambda({ memoryMb: 1 })).toThrow(/^test\/probe: memoryMb:/);
+    });
+  });
+
+  describe("for someone else's code", () => {
+    const build = (over: Partial<PrivateLambdaProps> = {}) => {
+      let lambda!: PrivateLambda;
+      const t = synthStack((scope) => {
+        lambda = new PrivateLambda(scope, "probe", { ...base(), code: LambdaCode.fromEntry(PROBE_ENTRY), ...over });
+      });
+      return { lambda, t };
+    };
+
+    it("runs without a database: no database port, HTTPS stays (and can be turned off)", () => {
+      const { t } = build({ database: undefined });
+      const [, sg] = one(t, "aws_security_group");
+      expect(sg.egress).toEqual([expect.objectContaining({ from_port: 443, to_port: 443 })]);
+      expect(sg.description).toBe("Lambda demo-probe: egress to HTTPS only");
+      const none = build({ database: undefined, allowHttps: false }).t;
+      expect(one(none, "aws_security_group")[1].egress).toEqual([]);
+    });
+
+    it("adds environment variables and role statements after construction", () => {
+      let lambda!: PrivateLambda;
+      const t = synthStack((scope) => {
+        lambda = new PrivateLambda(scope, "probe", { ...base(), code: LambdaCode.fromEntry(PROBE_ENTRY), environment: { A: "1" } });
+        lambda.addEnvironment("B", "2").addToRolePolicy({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::reports/*"] });
+        lambda.addToRolePolicy({ actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:ap-northeast-1:123456789012:q"] });
+      });
+      expect(one(t, "aws_lambda_function")[1].environment.variables).toEqual({ A: "1", B: "2" });
+      const extra = all(t, "aws_iam_policy_document", "data").find(([id]) => id.startsWith("probe_extra-document"))![1];
+      expect(extra.statement).toEqual([
+        { actions: ["s3:GetObject"], resources: ["arn:aws:s3:::reports/*"] },
+        { actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:ap-northeast-1:123456789012:q"] },
+      ]);
+      expect(all(t, "aws_iam_role_policy").map(([, p]) => p.name).sort()).toEqual(["extra-permissions", "vpc-access-and-logs"]);
+      expect(() => lambda.addEnvironment("DB_PASSWORD", "x")).toThrow(/addEnvironment\(DB_PASSWORD\): would put a secret/);
+    });
+
+    it("takes a ready zip with LambdaCode.fromZip, hashing its bytes", () => {
+      const dir = mkdtempSync(join(tmpdir(), "fx-zip-"));
+      const zip = join(dir, "fn.zip");
+      writeFileSync(zip, zipSync({ "main.js": new TextEncoder().encode("exports.run = async () => 1;") }));
+      const { t } = build({ code: LambdaCode.fromZip(zip), handler: "main.run" });
+      const [, fn] = one(t, "aws_lambda_function");
+      expect(fn.handler).toBe("main.run");
+      expect(fn.source_code_hash).toBe(createHash("sha256").update(readFileSync(zip)).digest("base64"));
+      writeFileSync(join(dir, "not.zip"), "hello");
+      expect(() => build({ code: LambdaCode.fromZip(join(dir, "not.zip")) })).toThrow(/code: ".*not\.zip" is not a zip file/);
+    });
+
+    it("resolves a relative entry against projectRoot, never the current directory", () => {
+      const root = mkdtempSync(join(tmpdir(), "fx-project-"));
+      mkdirSync(join(root, "src"));
+      writeFileSync(join(root, "src", "handler.ts"), "export const handler = async () => ({ ok: true });\n");
+      const { lambda } = build({ code: LambdaCode.fromEntry("src/handler.ts", { projectRoot: root }) });
+      expect(Object.keys(unzipSync(readFileSync(lambda.bundle.zipPath)))).toEqual(["index.js"]);
+      expect(() => build({ code: LambdaCode.fromEntry("src/handler.ts", { projectRoot: tmpdir() }) })).toThrow(
+        new RegExp(`code\\.entry: "${join(tmpdir(), "src", "handler.ts").replace(/[/.]/g, "\\$&")}" does not exist`),
+      );
+    });
+
+    it("finds the project of a relative entry by the cdktf.json above the app", () => {
+      const root = mkdtempSync(join(tmpdir(), "fx-app-"));
+      mkdirSync(join(root, "bin"));
+      writeFileSync(join(root, "cdktf.json"), "{}");
+      expect(findProjectRoot(join(root, "bin"))).toBe(root);
+      expect(findProjectRoot("/")).toBeUndefined();
+    });
+
+    it("fails on a runtime the pinned provider does not know, and on a malformed handler", () => {
+      expect(() => build({ runtime: "nodejs99.x" })).toThrow(/runtime: "nodejs99\.x" is not a Node\.js runtime the pinned AWS provider knows; use one of nodejs18\.x, nodejs20\.x, nodejs22\.x/);
+      expect(() => build({ runtime: "python3.12" })).toThrow(/runtime: "python3\.12"/);
+      expect(() => build({ handler: "handler" })).toThrow(/handler: "handler" is not valid; write it as <file>\.<export>/);
+      expect(build({ runtime: "nodejs20.x", handler: "dist/app.main" }).t.json.resource.aws_lambda_function).toBeDefined();
+    });
+
+    it("leaves no child in the tree when its props are bad", () => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "t");
+      expect(() => new PrivateLambda(stack, "probe", { ...base(), code: LambdaCode.fromEntry(PROBE_ENTRY), memoryMb: 1 })).toThrow(/^t\/probe: memoryMb:/);
+      expect(stack.node.tryFindChild("probe")).toBeUndefined();
+    });
+
+    it("accepts private subnets that are a Terraform token list (their number does not matter)", () => {
+      const t = synthStack((scope) => {
+        const subnets = new TerraformVariable(scope, "subnets", { type: "list(string)" }).listValue;
+        new PrivateLambda(scope, "probe", { ...base(), network: { vpcId: "vpc-0a1b2c3d4e5f67890", privateSubnetIds: subnets }, code: LambdaCode.fromEntry(PROBE_ENTRY) });
+      });
+      expect(one(t, "aws_lambda_function")[1].vpc_config.subnet_ids).toBe("${var.subnets}");
     });
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * The library as another team gets it: packed from a clean clone (npm pack -w, which builds it first),
+ * installed into a project of its own with the three peers, type-checked with strict, synthesized, and
+ * validated by Terraform; one copy of cdktf, and an Aspect that sees the library's resources.
+ */
+import { execFileSync } from "child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { ROOT } from "../helpers/config";
+import { run, terraform } from "../helpers/terraform";
+
+jest.setTimeout(600_000);
+
+const work = mkdtempSync(join(tmpdir(), "fixed-egress-consumer-"));
+const clone = join(work, "clone");
+const consumer = join(work, "consumer");
+let tarball: string;
+let packed: { files: { path: string }[]; size: number; unpackedSize: number };
+
+const sh = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: "utf8", env: { ...process.env, NODE_NO_WARNINGS: "1", npm_config_update_notifier: "false" }, stdio: ["ignore", "pipe", "pipe"] });
+
+beforeAll(() => {
+  // A clean clone of what is committed; its installed packages are the repository's (same lockfile).
+  sh("git", ["clone", "--quiet", "--no-local", ROOT, clone], work);
+  symlinkSync(join(ROOT, "node_modules"), join(clone, "node_modules"));
+  const out = sh("npm", ["pack", "-w", "@fixed-egress/constructs", "--json", "--pack-destination", work], clone);
+  packed = JSON.parse(out.slice(out.indexOf("[")))[0];
+  tarball = join(work, (packed as unknown as { filename: string }).filename);
+
+  cpSync(join(ROOT, "__tests__", "fixtures", "consumer"), consumer, { recursive: true });
+  const pins = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const version = (name: string) => (pins.dependencies[name] ?? pins.devDependencies[name]).replace(/^[\^~]/, "");
+  sh("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball,
+    `cdktf@${version("cdktf")}`, `constructs@${version("constructs")}`, `@cdktf/provider-aws@${version("@cdktf/provider-aws")}`,
+    `typescript@${version("typescript")}`, `@types/node@${version("@types/node")}`], consumer);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("the packed library", () => {
+  it("holds the compiled JavaScript, the declarations, README, LICENSE and CHANGELOG, nothing else", () => {
+    const files = packed.files.map((f) => f.path).sort();
+    const other = files.filter((f) => !/^dist\/[\w-]+\.(js|d\.ts)$/.test(f) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f));
+    expect(other).toEqual([]);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/private-lambda.js", "dist/lambda-code.d.ts", "README.md", "LICENSE", "CHANGELOG.md"]) expect(files).toContain(f);
+    expect(files.some((f) => /test|stacks|scripts|config|Makefile/.test(f))).toBe(false);
+  });
+
+  it("declares its peers and only what it loads itself", () => {
+    const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "@fixed-egress", "constructs", "package.json"), "utf8"));
+    expect(pkg.name).toBe("@fixed-egress/constructs");
+    expect(pkg.version).toBe("0.2.0");
+    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", cdktf: "^0.21.0", constructs: "^10.4.2" });
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(["esbuild", "fflate"]);
+  });
+
+  it("publishes cleanly (npm publish --dry-run)", () => {
+    const r = execFileSync("npm", ["publish", "--dry-run", "-w", "@fixed-egress/constructs"], { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
+    expect(r).toContain("@fixed-egress/constructs@0.2.0");
+  });
+});
+
+describe("a consumer project", () => {
+  it("has exactly one copy of cdktf (the peer is its own)", () => {
+    const copies = sh("npm", ["ls", "cdktf", "--all", "--parseable"], consumer).trim().split("\n").filter(Boolean);
+    expect(copies).toEqual([join(consumer, "node_modules", "cdktf")]);
+    expect(existsSync(join(consumer, "node_modules", "@fixed-egress", "constructs", "node_modules", "cdktf"))).toBe(false);
+  });
+
+  it("type-checks with strict (node16 resolution) and with bundler resolution", () => {
+    sh(join(consumer, "node_modules", ".bin", "tsc"), ["-p", "."], consumer);
+    sh(join(consumer, "node_modules", ".bin", "tsc"), ["--noEmit", "--strict", "--module", "esnext", "--moduleResolution", "bundler", "--skipLibCheck", "bundler-check.ts"], consumer);
+    expect(sh("node", ["esm-check.mjs"], consumer).trim()).toBe("function function function");
+  });
+
+  it("synthesizes; an Aspect counts the library's resources; a relative entry resolves from cdktf.json", async () => {
+    const out = sh("node", ["dist/main.js"], consumer);
+    const stacks = join(consumer, "cdktf.out", "stacks");
+    expect(readdirSync(stacks).sort()).toEqual(["orders-app", "orders-network"]);
+    for (const stack of ["orders-app", "orders-network"]) {
+      const json = JSON.parse(readFileSync(join(stacks, stack, "cdk.tf.json"), "utf8"));
+      const resources = Object.values(json.resource as Record<string, object>).reduce((n, byId) => n + Object.keys(byId).length, 0);
+      expect(out).toContain(`aspect: ${stack} ${resources}`);
+      expect(resources).toBeGreaterThan(4);
+    }
+    const network = JSON.parse(readFileSync(join(stacks, "orders-network", "cdk.tf.json"), "utf8"));
+    expect(Object.keys(network.resource.aws_nat_gateway)).toHaveLength(3);
+    expect(network.resource.aws_internet_gateway).toBeUndefined();
+    expect(Object.keys(network.data.aws_internet_gateway)).toHaveLength(1);
+    const app = JSON.parse(readFileSync(join(stacks, "orders-app", "cdk.tf.json"), "utf8"));
+    const fn = Object.values(app.resource.aws_lambda_function)[0] as { vpc_config: { subnet_ids: string } };
+    expect(fn.vpc_config.subnet_ids).toBe("${data.terraform_remote_state.platform-network.outputs.private_subnet_ids}");
+  });
+
+  it("passes terraform validate on every stack", async () => {
+    for (const stack of ["orders-app", "orders-network"]) {
+      const dir = join(consumer, "cdktf.out", "stacks", stack);
+      await terraform(dir, ["init", "-input=false", "-no-color", "-backend=false"]);
+      const r = await run("terraform", ["validate", "-no-color"], { cwd: dir });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toContain("Success! The configuration is valid.");
+    }
+  });
+});
