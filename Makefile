@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install install-test demo destroy deploy drift bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -52,7 +52,7 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install-test typecheck  ## every suite: unit, terraform, lambda (real PostgreSQL), e2e (emulator)
+test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator)
 	@npx jest --runInBand
 
 test-unit: node_modules/.install-stamp
@@ -76,11 +76,17 @@ emulator-stop:
 emulator-status:
 	@scripts/emulator.sh status
 
-build: node_modules/.install-stamp  ## compile the constructs library to dist/
-	@npx tsc -p tsconfig.build.json
+build: node_modules/.install-stamp  ## compile the constructs library (the workspace package) to constructs/dist/
+	@npm run -s build
+
+pack: node_modules/.install-stamp  ## the library's tarball, as another team installs it (npm pack -w; builds first)
+	@npm pack -w @fixed-egress/constructs
+
+test-consumer: install-test
+	@npx jest --runInBand __tests__/consumer
 
 clean:
-	rm -rf cdktf.out dist .run
+	rm -rf cdktf.out dist constructs/dist .run .build
 
 drift: node_modules/.install-stamp  ## refresh-only plan of both stacks: what changed outside Terraform (exit 2 when something did)
 	@$(TSX) scripts/drift.ts
