@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformRemoteState, TerraformResourceLifecycle, Token } from "cdktf";
+import { TerraformRemoteState, Token } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsInternetGateway } from "@cdktf/provider-aws/lib/data-aws-internet-gateway";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -13,7 +12,9 @@ import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
@@ -21,13 +22,11 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { ValidationError } from "./errors";
+import { NAT_MODES, NatMode, NatProvider, natDeviceCount } from "./nat-provider";
 import { mergeTags } from "./tags";
 import { rolePrefix } from "./names";
 import { Problems, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
-/** `single`: one NAT Gateway for all AZs (cheapest; one AZ's outage cuts egress). `perAz`: one per AZ. */
-export type NatMode = "single" | "perAz";
-export const NAT_MODES: readonly NatMode[] = ["single", "perAz"];
 
 /** What a workload needs to know of a network to run in its private subnets. */
 export interface IPrivateNetwork {
@@ -76,10 +75,12 @@ export interface FixedEgressNetworkProps {
   readonly publicSubnetCidrs: string[];
   /** One CIDR per AZ, same order as `availabilityZones`. The function runs here. */
   readonly privateSubnetCidrs: string[];
-  /** @default "single" */
+  /** How many NAT devices: one for all AZs, or one per AZ (for either provider). @default "single" */
   readonly natGateways?: NatMode;
+  /** Who does the NAT: `NatProvider.gateway()` (managed NAT Gateways) or `NatProvider.instance({ instanceType })`. @default NatProvider.gateway() */
+  readonly natProvider?: NatProvider;
   /**
-   * Existing Elastic IP allocations for the NAT Gateways (one per NAT Gateway), so the egress IPs outlive this stack.
+   * Existing Elastic IP allocations for the NAT devices (one per device), so the egress IPs outlive this stack.
    * @default - new Elastic IPs, owned by this construct
    */
   readonly eipAllocationIds?: string[];
@@ -130,9 +131,9 @@ export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
     props.eipAllocationIds.forEach((id, i) =>
       checkPattern(p, `eipAllocationIds[${i}]`, id, EIPALLOC_ID, "give an allocation id such as \"eipalloc-0a1b2c3d4e5f67890\""),
     );
-    const need = mode === "perAz" ? props.availabilityZones.length : 1;
+    const need = NAT_MODES.includes(mode) ? natDeviceCount(mode, props.availabilityZones.length) : 0;
     if (NAT_MODES.includes(mode) && props.eipAllocationIds.length !== need) {
-      p.add("eipAllocationIds", `has ${props.eipAllocationIds.length} id(s) for ${need} NAT Gateway(s) (natGateways "${mode}"); give exactly ${need}, or leave it out to create new Elastic IPs`);
+      p.add("eipAllocationIds", `has ${props.eipAllocationIds.length} id(s) for ${need} NAT device(s) (natGateways "${mode}"); give exactly ${need}, or leave it out to create new Elastic IPs`);
     }
     if (props.protectEgressIps) {
       p.add("protectEgressIps", "is true with eipAllocationIds; brought Elastic IPs are never released by this stack, so drop protectEgressIps");
@@ -163,8 +164,9 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly vpcId: string;
   public readonly publicSubnetIds: string[];
   public readonly privateSubnetIds: string[];
+  /** What the private routes target: the NAT Gateway ids, or the NAT instances' network interface ids. */
   public readonly natGatewayIds: string[];
-  /** The public IPs to allow-list, one per NAT Gateway. */
+  /** The public IPs to allow-list, one per NAT device. */
   public readonly egressIps: string[];
   public readonly privateRouteTableIds: string[];
 
@@ -175,7 +177,11 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly privateSubnets: Subnet[];
   public readonly publicRouteTable: RouteTable;
   public readonly privateRouteTables: RouteTable[];
+  public readonly natProvider: NatProvider;
+  /** NAT Gateways (gateway provider), or NAT instances and their network interfaces (instance provider). */
   public readonly natGateways: NatGateway[];
+  public readonly natInstances: Instance[];
+  public readonly natNetworkInterfaces: NetworkInterface[];
   /** Elastic IPs created here; empty with `eipAllocationIds`. */
   public readonly eips: Eip[];
   public readonly s3GatewayEndpoint?: VpcEndpoint;
@@ -256,51 +262,38 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       (subnet, i) => new RouteTableAssociation(pub, `association-${i}`, { subnetId: subnet.id, routeTableId: this.publicRouteTable.id }),
     );
 
-    const nat = new Construct(this, "nat");
-    const natCount = mode === "perAz" ? azs.length : 1;
-    const lifecycle: TerraformResourceLifecycle | undefined = props.protectEgressIps ? { preventDestroy: true } : undefined;
-    this.eips = [];
-    const allocationIds: string[] = [];
-    this.egressIps = [];
-    for (let i = 0; i < natCount; i++) {
-      const brought = props.eipAllocationIds?.[i];
-      if (brought) {
-        allocationIds.push(brought);
-        this.egressIps.push(new DataAwsEip(nat, `brought-eip-${i}`, { id: brought }).publicIp);
-      } else {
-        const eip = new Eip(nat, `eip-${i}`, { domain: "vpc", lifecycle, tags: tags(`egress-${name}-${azs[i]}`) });
-        this.eips.push(eip);
-        allocationIds.push(eip.allocationId);
-        this.egressIps.push(eip.publicIp);
-      }
-    }
-    this.natGateways = allocationIds.map(
-      (allocationId, i) =>
-        new NatGateway(nat, `gateway-${i}`, {
-          allocationId,
-          connectivityType: "public",
-          subnetId: this.publicSubnets[i].id,
-          tags: tags(`nat-${name}-${azs[i]}`),
-          // The NAT Gateway cannot send traffic before the VPC has its Internet Gateway route.
-          dependsOn: [publicDefault, ...(this.internetGateway ? [this.internetGateway] : [])],
-        }),
-    );
-    this.natGatewayIds = this.natGateways.map((g) => g.id);
-
     const priv = new Construct(this, "private");
     this.privateSubnets = subnets(priv, props.privateSubnetCidrs, false);
-    // One route table per AZ in both modes, so moving from single to perAz only changes routes.
+    // One route table per AZ with either mode, so moving from single to perAz only changes routes.
     this.privateRouteTables = azs.map(
       (az, i) => new RouteTable(priv, `route-table-${i}`, { vpcId: this.vpcId, tags: tags(`private-routing-${name}-${az}`) }),
     );
-    this.privateRouteTables.forEach((table, i) => {
-      new Route(priv, `default-route-${i}`, {
-        routeTableId: table.id,
-        destinationCidrBlock: "0.0.0.0/0",
-        natGatewayId: this.natGateways[mode === "perAz" ? i : 0].id,
-      });
-      new RouteTableAssociation(priv, `association-${i}`, { subnetId: this.privateSubnets[i].id, routeTableId: table.id });
+    this.privateRouteTables.forEach(
+      (table, i) => new RouteTableAssociation(priv, `association-${i}`, { subnetId: this.privateSubnets[i].id, routeTableId: table.id }),
+    );
+
+    this.natProvider = props.natProvider ?? NatProvider.gateway();
+    const nat = this.natProvider.configure(new Construct(this, "nat"), {
+      name,
+      vpcId: this.vpcId,
+      availabilityZones: azs,
+      publicSubnets: this.publicSubnets,
+      privateSubnetCidrs: props.privateSubnetCidrs,
+      privateRouteTables: this.privateRouteTables,
+      routeScope: priv,
+      deviceCount: natDeviceCount(mode, azs.length),
+      eipAllocationIds: props.eipAllocationIds,
+      protectEgressIps: props.protectEgressIps,
+      // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
+      dependsOn: [publicDefault, ...(this.internetGateway ? [this.internetGateway] : [])],
+      tags,
     });
+    this.egressIps = nat.egressIps;
+    this.eips = nat.eips;
+    this.natGateways = nat.natGateways;
+    this.natInstances = nat.instances;
+    this.natNetworkInterfaces = nat.networkInterfaces;
+    this.natGatewayIds = nat.deviceIds;
     this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);

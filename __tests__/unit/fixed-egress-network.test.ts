@@ -269,7 +269,7 @@ describe("FixedEgressNetwork", () => {
     it("fails on an unknown NAT mode", () => fails({ natGateways: "perAZ" as never }, /natGateways: "perAZ" is not a NAT mode; use "single" .* or "perAz"/));
     it("fails on a malformed EIP allocation id", () => fails({ eipAllocationIds: ["eip-123"] }, /eipAllocationIds\[0\]: "eip-123" is not valid; give an allocation id such as "eipalloc-/));
     it("fails when fewer EIP allocation ids than NAT gateways are given", () =>
-      fails({ natGateways: "perAz", eipAllocationIds: ["eipalloc-0123456789abcdef0"] }, /eipAllocationIds: has 1 id\(s\) for 2 NAT Gateway\(s\) \(natGateways "perAz"\); give exactly 2/));
+      fails({ natGateways: "perAz", eipAllocationIds: ["eipalloc-0123456789abcdef0"] }, /eipAllocationIds: has 1 id\(s\) for 2 NAT device\(s\) \(natGateways "perAz"\); give exactly 2/));
     it("fails on an empty name", () => fails({ name: "" }, /name: "" is not valid; use 2-32 lowercase letters/));
     it("fails on a malformed name", () => fails({ name: "Demo_1" }, /name: "Demo_1" is not valid/));
     it("fails on an existing Internet Gateway without an existing VPC", () =>
