@@ -1,83 +1,88 @@
 /**
- * Monthly cost of a config's egress topology before it exists: NAT Gateway hours × count, public IPv4
- * hours per Elastic IP, per-GB processing for an assumed volume; single and perAz side by side.
+ * Monthly cost of a config's egress before it exists, from config/prices.json: the NAT devices of both
+ * providers side by side for the config's NAT count (each provider prices itself: NatProvider.monthlyCost),
+ * and the internet data transfer out, which is billed the same with either and so stays outside both totals.
  * Usage: tsx scripts/cost.ts [--gb N]      (make cost GB=N)
  */
+import { NatProvider, RegionPrices, natDeviceCount } from "@fixed-egress/constructs";
 import prices from "../config/prices.json";
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from "../stacks/config";
+import { ConfigError, DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
 import { fail } from "./cli";
 
-export interface RegionPrices {
-  readonly natGatewayHour: number;
-  readonly natGatewayGb: number;
-  readonly publicIpv4Hour: number;
+export interface Prices extends RegionPrices {
+  /** internet data transfer out, USD per GB (either NAT) */
+  readonly dataTransferOutGb: number;
 }
 
-export interface Estimate {
-  readonly natGateways: number;
-  readonly natHours: number;
-  readonly publicIpv4: number;
-  readonly processing: number;
-  readonly total: number;
-}
+const REGIONS = prices.regions as Record<string, Prices>;
+export const HOURS_PER_MONTH = prices.hoursPerMonth;
 
-const REGIONS = prices.regions as Record<string, RegionPrices>;
-
-export function pricesFor(region: string): RegionPrices {
+export function pricesFor(region: string): Prices {
   const p = REGIONS[region];
   if (!p) throw new Error(`no prices for region "${region}"; known regions: ${Object.keys(REGIONS).join(", ")} (add it to config/prices.json)`);
   return p;
 }
 
-/** The traffic is assumed to leave through the NAT Gateways; bring-your-own EIPs are billed all the same. */
-export function estimate(region: string, natGateways: number, gbPerMonth: number): Estimate {
-  const p = pricesFor(region);
-  const h = prices.hoursPerMonth;
-  const natHours = natGateways * h * p.natGatewayHour;
-  const publicIpv4 = natGateways * h * p.publicIpv4Hour;
-  const processing = gbPerMonth * p.natGatewayGb;
-  return { natGateways, natHours, publicIpv4, processing, total: natHours + publicIpv4 + processing };
+/** A provider's monthly total for `devices` devices (brought EIPs are billed all the same). */
+export function providerTotal(provider: NatProvider, region: string, devices: number, gbPerMonth: number): number {
+  return provider.monthlyCost(pricesFor(region), devices, gbPerMonth, HOURS_PER_MONTH).reduce((sum, line) => sum + line.usd, 0);
 }
 
-/** Monthly list price of `before` and `after` NAT Gateways (hours, public IPv4, and the assumed traffic when there is a NAT at all). */
-export function monthlyNatCost(region: string, before: number, after: number, gbPerMonth = 100): { before: number; after: number } | undefined {
+/** Monthly NAT cost before and after a plan, from what it creates: NAT Gateways, and NAT instances by type. */
+export function monthlyNatCost(
+  region: string,
+  before: { gateways: number; instanceTypes: string[] },
+  after: { gateways: number; instanceTypes: string[] },
+  gbPerMonth = 100,
+): { before: number; after: number } | undefined {
   if (!REGIONS[region]) return undefined;
-  const at = (n: number) => (n === 0 ? 0 : estimate(region, n, gbPerMonth).total);
+  const at = (x: { gateways: number; instanceTypes: string[] }) =>
+    providerTotal(NatProvider.gateway(), region, x.gateways, gbPerMonth) +
+    x.instanceTypes.reduce((sum, type) => sum + (REGIONS[region].instanceHour[type] !== undefined ? providerTotal(NatProvider.instance({ instanceType: type }), region, 1, gbPerMonth) : 0), 0);
   return { before: at(before), after: at(after) };
 }
 
-export const natCount = (config: Pick<AppConfig, "network">, mode = config.network.natGateways) =>
-  mode === "perAz" ? config.network.availabilityZones.length : 1;
+export const natCount = (config: Pick<AppConfig, "network">) => natDeviceCount(config.network.natGateways, config.network.availabilityZones.length);
 
 const usd = (n: number) => `${n.toFixed(2)} USD`;
 
 export function costReport(config: AppConfig, gbPerMonth: number): string {
-  const single = estimate(config.region, natCount(config, "single"), gbPerMonth);
-  const perAz = estimate(config.region, natCount(config, "perAz"), gbPerMonth);
   const p = pricesFor(config.region);
-  const mine = config.network.natGateways === "perAz" ? perAz : single;
-  const rows: [string, (e: Estimate) => string][] = [
-    ["NAT Gateways", (e) => String(e.natGateways)],
-    [`NAT Gateway hours (${p.natGatewayHour} USD/h)`, (e) => usd(e.natHours)],
-    [`public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, (e) => usd(e.publicIpv4)],
-    [`processing ${gbPerMonth} GB (${p.natGatewayGb} USD/GB)`, (e) => usd(e.processing)],
-    ["total per month", (e) => usd(e.total)],
+  const devices = natCount(config);
+  const instanceType = config.network.natInstanceType;
+  const columns = [
+    { name: "gateway", lines: NatProvider.gateway().monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
+    { name: `instance (${instanceType})`, lines: NatProvider.instance({ instanceType }).monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
   ];
-  const w = Math.max(...rows.map(([l]) => l.length));
+  const total = (c: (typeof columns)[number]) => c.lines.reduce((s, l) => s + l.usd, 0);
+  const rows = columns.flatMap((c) => c.lines.map((l) => ({ column: c.name, ...l })));
+  const w = Math.max(...rows.map((r) => r.label.length), 30);
   const lines = [
-    `Monthly cost of "${config.name}" in ${config.region} (${prices.hoursPerMonth} h/month, list prices recorded ${prices.recorded}):`,
-    `${"".padEnd(w)}  ${"single".padStart(12)}  ${"perAz".padStart(12)}`,
-    ...rows.map(([label, f]) => `${label.padEnd(w)}  ${f(single).padStart(12)}  ${f(perAz).padStart(12)}`),
-    `This config (natGateways "${config.network.natGateways}"): ${usd(mine.total)} per month. Billing starts when a NAT Gateway is created.`,
+    `Monthly cost of "${config.name}" in ${config.region}: ${devices} NAT device(s) (natGateways "${config.network.natGateways}"), ${gbPerMonth} GB a month (${HOURS_PER_MONTH} h/month, list prices recorded ${prices.recorded}):`,
   ];
+  for (const c of columns) {
+    lines.push("", `${c.name}:`);
+    for (const l of c.lines) lines.push(`  ${l.label.padEnd(w)}  ${usd(l.usd).padStart(12)}`);
+    lines.push(`  ${"total per month".padEnd(w)}  ${usd(total(c)).padStart(12)}`);
+  }
+  const [gateway, instance] = columns.map(total);
+  lines.push(
+    "",
+    `instance / gateway: ${((instance / gateway) * 100).toFixed(1)}%`,
+    `internet data transfer out, ${gbPerMonth} GB (${p.dataTransferOutGb} USD/GB): ${usd(gbPerMonth * p.dataTransferOutGb)} with either NAT, outside both totals`,
+    `This config (natProvider "${config.network.natProvider}"): ${usd(config.network.natProvider === "instance" ? instance : gateway)} per month for the NAT. Billing starts when the NAT device is created.`,
+  );
   return lines.join("\n");
 }
 
 /** One line for the end of `make demo`. */
 export function costLine(config: AppConfig, gbPerMonth = 100): string {
-  const e = estimate(config.region, natCount(config), gbPerMonth);
-  return `Cost on AWS (${config.region}, list price): about ${usd(e.total)} per month for ${e.natGateways} NAT Gateway(s) with ${gbPerMonth} GB; see make cost.`;
+  const devices = natCount(config);
+  const provider = natProviderOf(config.network);
+  const total = providerTotal(provider, config.region, devices, gbPerMonth);
+  const what = provider.kind === "instance" ? `NAT instance(s) (${config.network.natInstanceType})` : "NAT Gateway(s)";
+  return `Cost on AWS (${config.region}, list price): about ${usd(total)} per month for ${devices} ${what} with ${gbPerMonth} GB; see make cost.`;
 }
 
 export function parseGb(argv: string[]): number {

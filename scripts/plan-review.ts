@@ -62,7 +62,7 @@ export interface StackReview {
   readonly offenders: string[];
   /** monthly list price of the stack's NAT devices before and after, when prices for its region are known */
   readonly monthlyCostUsd?: { before: number; after: number };
-  /** NAT Gateways and Elastic IPs before and after (the cost headline shows only when one changes) */
+  /** NAT devices (gateways and instances) and Elastic IPs before and after (the cost headline shows only when one changes) */
   readonly natDevices: { before: number; after: number; eipsBefore: number; eipsAfter: number };
 }
 
@@ -234,14 +234,20 @@ export function reviewPlan(plan: PlanJson, stack: string): StackReview {
   const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
 
   const findings = egressFindings(plan);
+  const devicesIn = (m: StateModule | undefined) => ({
+    gateways: count(m, "aws_nat_gateway"),
+    instanceTypes: resourcesOf(m).filter((r) => r.type === "aws_instance").map((r) => String(r.values?.instance_type)),
+  });
+  const before = devicesIn(plan.prior_state?.values?.root_module);
+  const after = devicesIn(plan.planned_values?.root_module);
   const natDevices = {
-    before: count(plan.prior_state?.values?.root_module, "aws_nat_gateway"),
-    after: count(plan.planned_values?.root_module, "aws_nat_gateway"),
+    before: before.gateways + before.instanceTypes.length,
+    after: after.gateways + after.instanceTypes.length,
     eipsBefore: count(plan.prior_state?.values?.root_module, "aws_eip"),
     eipsAfter: count(plan.planned_values?.root_module, "aws_eip"),
   };
   const region = regionOf(plan);
-  const monthlyCostUsd = region ? monthlyNatCost(region, natDevices.before, natDevices.after) : undefined;
+  const monthlyCostUsd = region ? monthlyNatCost(region, before, after) : undefined;
   const egress = plan.output_changes?.egress_ips;
   return {
     stack,

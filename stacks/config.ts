@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
-import { validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
+import { NatProvider, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
 import type { FixedEgressNetworkProps } from "@fixed-egress/constructs";
 import { DEFAULT_PORTS } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
@@ -22,8 +22,13 @@ export interface AppConfig {
   /** endpoint without a trailing slash */
   readonly emulator?: { readonly endpoint: string };
   /** The FixedEgressNetwork props (config keys and prop names are the same), defaults applied. */
-  readonly network: Omit<FixedEgressNetworkProps, "name" | "tags"> &
-    Required<Pick<FixedEgressNetworkProps, "natGateways" | "protectEgressIps" | "mapPublicIpOnLaunch" | "s3Endpoint">>;
+  readonly network: Omit<FixedEgressNetworkProps, "name" | "tags" | "natProvider"> &
+    Required<Pick<FixedEgressNetworkProps, "natGateways" | "protectEgressIps" | "mapPublicIpOnLaunch" | "s3Endpoint">> & {
+      /** who does the NAT; the construct's NatProvider is made from this by natProviderOf */
+      readonly natProvider: "gateway" | "instance";
+      readonly natInstanceType: string;
+      readonly natInstanceAmiId?: string;
+    };
   readonly lambda: {
     readonly functionName?: string;
     readonly memoryMb: number;
@@ -136,7 +141,7 @@ export function loadConfig(file: string): AppConfig {
   if (emulator) emulator.endpoint = emulator.endpoint.replace(/\/$/, ""); // one spelling for every client
   const config = data as unknown as AppConfig;
   const lines: string[] = [];
-  const network = validateNetworkProps({ name: config.name, ...config.network });
+  const network = validateNetworkProps(networkPropsOf(config));
   for (const p of network.list) lines.push(`${file}: ${p.field === "name" ? "$.name" : under("$.network", p.field)}: ${p.message}`);
   const db = config.lambda.database;
   const lambda = validateLambdaProps({
@@ -170,6 +175,17 @@ function caBundleProblem(path: string | undefined, tls: TlsMode): string | undef
   }
   if (!text.includes("-----BEGIN CERTIFICATE-----")) return `"${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA certificate(s) in PEM form`;
   return undefined;
+}
+
+/** The config's NAT provider: the one place the config's `natProvider` string becomes a strategy. */
+export function natProviderOf(network: AppConfig["network"]): NatProvider {
+  return network.natProvider === "instance" ? NatProvider.instance({ instanceType: network.natInstanceType, amiId: network.natInstanceAmiId }) : NatProvider.gateway();
+}
+
+/** The FixedEgressNetwork props of a config. */
+export function networkPropsOf(config: AppConfig): FixedEgressNetworkProps {
+  const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, ...props } = config.network;
+  return { ...props, name: config.name, tags: config.tags, natProvider: natProviderOf(config.network) };
 }
 
 export const functionNameOf = (config: AppConfig): string => config.lambda.functionName ?? `${config.name}-egress-probe`;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { FixedEgressNetwork, NETWORK_OUTPUTS, networkOutputs } from "@fixed-egress/constructs";
-import { AppConfig } from "./config";
+import { AppConfig, networkPropsOf } from "./config";
 import { wireStack } from "./wiring";
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -22,7 +22,7 @@ export class NetworkStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: AppConfig) {
     super(scope, id);
     wireStack(this, config, id);
-    this.network = new FixedEgressNetwork(this, "network", { ...config.network, name: config.name, tags: config.tags });
+    this.network = new FixedEgressNetwork(this, "network", networkPropsOf(config));
     for (const [name, value] of Object.entries(networkOutputs(this.network))) {
       new TerraformOutput(this, name, { value, description: DESCRIPTIONS[name] });
     }

@@ -1,34 +1,61 @@
-import { costLine, costReport, estimate, parseGb, pricesFor } from "../../scripts/cost";
+import { NatProvider } from "../../constructs";
+import { HOURS_PER_MONTH, costLine, costReport, monthlyNatCost, parseGb, pricesFor, providerTotal } from "../../scripts/cost";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 
 describe("cost", () => {
   it("prices Tokyo as listed: 0.062 USD/h and 0.062 USD/GB per NAT Gateway, 0.005 USD/h per public IPv4", () => {
-    expect(pricesFor("ap-northeast-1")).toEqual({ natGatewayHour: 0.062, natGatewayGb: 0.062, publicIpv4Hour: 0.005 });
+    expect(pricesFor("ap-northeast-1")).toMatchObject({ natGatewayHour: 0.062, natGatewayGb: 0.062, publicIpv4Hour: 0.005 });
   });
 
-  it("adds NAT hours × count, public IPv4 hours per EIP and per-GB processing over 730 hours", () => {
-    const e = estimate("ap-northeast-1", 2, 100);
-    expect(e.natHours).toBeCloseTo(2 * 730 * 0.062, 6);
-    expect(e.publicIpv4).toBeCloseTo(2 * 730 * 0.005, 6);
-    expect(e.processing).toBeCloseTo(6.2, 6);
-    expect(e.total).toBeCloseTo(90.52 + 7.3 + 6.2, 6);
+  it("gateway: NAT hours × count, public IPv4 hours per EIP and per-GB processing over 730 hours", () => {
+    const lines = NatProvider.gateway().monthlyCost(pricesFor("ap-northeast-1"), 2, 100, HOURS_PER_MONTH);
+    expect(lines.map((l) => l.usd)).toEqual([expect.closeTo(90.52, 6), expect.closeTo(7.3, 6), expect.closeTo(6.2, 6)]);
+    expect(providerTotal(NatProvider.gateway(), "ap-northeast-1", 1, 100)).toBeCloseTo(55.11, 6);
   });
 
-  it("knows the six regions and refuses an unknown one, listing the known", () => {
-    for (const r of ["ap-northeast-1", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"]) expect(() => pricesFor(r)).not.toThrow();
+  it("instance: instance hours, its gp3 volume and the public IPv4, and no per-GB processing", () => {
+    const lines = NatProvider.instance({ instanceType: "t4g.nano" }).monthlyCost(pricesFor("ap-northeast-1"), 1, 100, HOURS_PER_MONTH);
+    expect(lines.map((l) => l.usd)).toEqual([expect.closeTo(730 * 0.0054, 6), expect.closeTo(8 * 0.096, 6), expect.closeTo(3.65, 6), 0]);
+    expect(() => NatProvider.instance({ instanceType: "m5.large" }).monthlyCost(pricesFor("ap-northeast-1"), 1, 0, 730)).toThrow(/no price for instance type "m5\.large"/);
+  });
+
+  it("knows the six regions and four instance types in each, and refuses an unknown region, listing the known", () => {
+    for (const r of ["ap-northeast-1", "us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-1"]) {
+      expect(Object.keys(pricesFor(r).instanceHour).sort()).toEqual(["t3.micro", "t3.nano", "t4g.micro", "t4g.nano"]);
+    }
     expect(() => pricesFor("sa-east-1")).toThrow(/^no prices for region "sa-east-1"; known regions: ap-northeast-1, us-east-1, us-west-2, eu-west-1, eu-central-1, ap-southeast-1/);
   });
 
-  it("shows single and perAz side by side for the config's AZ count", () => {
+  it("shows gateway and instance side by side: at 100 GB in Tokyo, single, the instance costs at most 16% of the gateway", () => {
+    const report = costReport(loadConfig(LOCAL_CONFIG), 100);
+    expect(report).toMatch(/gateway:[\s\S]*total per month\s+55\.11 USD/);
+    expect(report).toMatch(/instance \(t4g\.nano\):[\s\S]*total per month\s+8\.36 USD/);
+    const ratio = Number(/instance \/ gateway: ([\d.]+)%/.exec(report)![1]);
+    expect(ratio).toBeLessThanOrEqual(16);
+    expect(ratio).toBe(15.2);
+    expect(report).toContain("internet data transfer out, 100 GB (0.114 USD/GB): 11.40 USD with either NAT, outside both totals");
+  });
+
+  it("counts the config's NAT devices for both providers", () => {
     const report = costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natGateways = "perAz")), 100);
-    expect(report).toMatch(/NAT Gateways\s+1\s+2/);
-    expect(report).toMatch(/total per month\s+55\.11 USD\s+104\.02 USD/);
-    expect(report).toContain('This config (natGateways "perAz"): 104.02 USD per month.');
+    expect(report).toContain('2 NAT device(s) (natGateways "perAz")');
+    expect(report).toMatch(/gateway:[\s\S]*total per month\s+104\.02 USD/);
+  });
+
+  it("prices a plan's NAT devices before and after, gateways and instances alike", () => {
+    expect(monthlyNatCost("ap-northeast-1", { gateways: 1, instanceTypes: [] }, { gateways: 0, instanceTypes: ["t4g.nano"] })).toEqual({
+      before: expect.closeTo(55.11, 6),
+      after: expect.closeTo(8.36, 2),
+    });
+    expect(monthlyNatCost("sa-east-1", { gateways: 1, instanceTypes: [] }, { gateways: 1, instanceTypes: [] })).toBeUndefined();
   });
 
   it("gives one line for the demo and parses --gb", () => {
     expect(costLine(loadConfig(LOCAL_CONFIG))).toBe("Cost on AWS (ap-northeast-1, list price): about 55.11 USD per month for 1 NAT Gateway(s) with 100 GB; see make cost.");
+    expect(costLine(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")))).toBe(
+      "Cost on AWS (ap-northeast-1, list price): about 8.36 USD per month for 1 NAT instance(s) (t4g.nano) with 100 GB; see make cost.",
+    );
     expect(parseGb(["--gb", "250"])).toBe(250);
     expect(parseGb([])).toBe(100);
     expect(() => parseGb(["--gb", "lots"])).toThrow(/--gb "lots" is not a number/);
