@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${shown(join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
+    for (const w of review.warnings) say(`    note: ${w.address} ${w.reason}`);
     const refused = review.offenders.length > 0 && !allowed;
     const record = join(reviews, `${new Date().toISOString().replace(/[:.]/g, "-")}-${stack}${refused ? "-refused" : ""}.md`);
     if (planned.changes) writeFileSync(record, renderMarkdown([review], allowed));

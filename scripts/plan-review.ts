@@ -58,6 +58,8 @@ export interface StackReview {
   readonly egressBefore: string[];
   readonly egressAfter: string[];
   readonly findings: Finding[];
+  /** changes that pause egress without changing the IP (a NAT instance replaced): said, not refused */
+  readonly warnings: Finding[];
   /** the findings as sentences, address first */
   readonly offenders: string[];
   /** monthly list price of the stack's NAT devices before and after, when prices for its region are known */
@@ -115,7 +117,7 @@ const inlineDefault = (table: Values | null | undefined): Values | undefined =>
  * (an aws_route, or an inline route) goes to a NAT, and the subnets associated with such a table. This holds
  * for every topology (single, perAz, existing VPC, adopted tables) and never looks at construct paths.
  */
-export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets: Set<string> } {
+export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets: Set<string>; natInterfaces: Set<string> } {
   const before: { type: string; values: Values }[] = [
     ...resourcesOf(plan.prior_state?.values?.root_module).map((r) => ({ type: r.type, values: r.values ?? {} })),
     ...[...(plan.resource_changes ?? []), ...(plan.resource_drift ?? [])]
@@ -123,23 +125,26 @@ export function privateTopology(plan: PlanJson): { tables: Set<string>; subnets:
       .map((c) => ({ type: c.type, values: c.change.before! })),
   ];
   const tables = new Set<string>();
+  const natInterfaces = new Set<string>();
   for (const { type, values } of before) {
-    if (type === "aws_route" && values.destination_cidr_block === "0.0.0.0/0" && natTarget(values)) tables.add(String(values.route_table_id));
-    if ((type === "aws_route_table" || type === "aws_default_route_table") && natTarget(inlineDefault(values))) tables.add(String(values.id));
+    const route = type === "aws_route" && values.destination_cidr_block === "0.0.0.0/0" ? values : (type === "aws_route_table" || type === "aws_default_route_table") ? inlineDefault(values) : undefined;
+    if (!natTarget(route)) continue;
+    tables.add(String(type === "aws_route" ? values.route_table_id : values.id));
+    if (str(route!.network_interface_id)) natInterfaces.add(String(route!.network_interface_id));
   }
   const subnets = new Set<string>();
   for (const { type, values } of before) {
     if (type === "aws_route_table_association" && tables.has(String(values.route_table_id)) && str(values.subnet_id)) subnets.add(String(values.subnet_id));
   }
-  return { tables, subnets };
+  return { tables, subnets, natInterfaces };
 }
 
 /**
  * Every change that cuts or moves egress, as findings: of the plan's changes, or of other changes read
  * against the same plan (a refresh-only plan's resource_drift).
  */
-export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.resource_changes ?? []): Finding[] {
-  const { tables, subnets } = privateTopology(plan);
+export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.resource_changes ?? [], warnings: Finding[] = []): Finding[] {
+  const { tables, subnets, natInterfaces } = privateTopology(plan);
   const findings: Finding[] = [];
   const add = (address: string, action: Action, reason: string) => findings.push({ address, action, reason });
   for (const c of changes.filter((x) => x.mode === "managed")) {
@@ -181,7 +186,8 @@ export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.
         const now = natTarget(after);
         if (action === "delete") add(c.address, action, `would be destroyed: the private subnets behind it lose the route to NAT ${was}.`);
         else if (unknown || (action !== "no-op" && now !== was)) {
-          add(c.address, action, `would point 0.0.0.0/0 at ${unknown ? "a NAT Gateway known only after apply" : String(now)} instead of ${was}: these subnets' egress moves to another NAT Gateway.`);
+          const kind = str(before?.network_interface_id) ? "NAT interface" : "NAT Gateway";
+          add(c.address, action, `would point 0.0.0.0/0 at ${unknown ? `a ${kind} known only after apply` : String(now)} instead of ${was}: these subnets' egress moves to another ${kind}.`);
         } else if (action === "replace") {
           add(c.address, action, `would be replaced: its 0.0.0.0/0 to ${was} is deleted and created again, and these subnets have no egress in between.`);
         }
@@ -209,6 +215,20 @@ export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.
         add(c.address, action, `would be ${verb}: private subnet ${subnet} falls back to the VPC's main route table, which has no route to the NAT, and loses egress.`);
         break;
       }
+      case "aws_network_interface":
+        if (gone && id !== undefined && natInterfaces.has(id)) {
+          add(c.address, action, `would be ${verb}: it is the NAT interface (${id}) that holds the egress IP and that the private routes target; egress through it stops, and a new interface is a new route target.`);
+        }
+        break;
+      case "aws_instance": {
+        const eni = (Array.isArray(before?.network_interface) ? (before!.network_interface as Values[]) : []).map((n) => str(n.network_interface_id)).find((x) => x && natInterfaces.has(x));
+        if (!eni) break;
+        if (action === "delete") add(c.address, action, `would be destroyed: it is the NAT instance on ${eni}; egress through it stops.`);
+        else if (action === "replace") {
+          warnings.push({ address: c.address, action, reason: `would be replaced: the new NAT instance takes over interface ${eni} and its Elastic IP (the egress IP stays), but egress pauses while it boots (about a reboot).` });
+        }
+        break;
+      }
       case "aws_subnet":
         if (gone && id !== undefined && subnets.has(id)) {
           add(c.address, action, `would be ${verb}: it is a private subnet (${id}) where the function's network interfaces live; on AWS the delete waits for them and fails, and egress from it stops.`);
@@ -233,7 +253,8 @@ export function reviewPlan(plan: PlanJson, stack: string): StackReview {
   const n = (a: Action) => actions.filter((x) => x.action === a).length;
   const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
 
-  const findings = egressFindings(plan);
+  const warnings: Finding[] = [];
+  const findings = egressFindings(plan, plan.resource_changes ?? [], warnings);
   const devicesIn = (m: StateModule | undefined) => ({
     gateways: count(m, "aws_nat_gateway"),
     instanceTypes: resourcesOf(m).filter((r) => r.type === "aws_instance").map((r) => String(r.values?.instance_type)),
@@ -256,6 +277,7 @@ export function reviewPlan(plan: PlanJson, stack: string): StackReview {
     egressBefore: ipList(egress?.before),
     egressAfter: ipsAfter(egress),
     findings,
+    warnings,
     offenders: findings.map((f) => `${f.address} ${f.reason}`),
     monthlyCostUsd,
     natDevices,
@@ -298,6 +320,12 @@ export function renderMarkdown(reviews: StackReview[], allowed: boolean): string
       out.push(`- after this plan: ${r.egressAfter.length > 0 ? r.egressAfter.join(", ") : "none"}`, "");
     }
   }
+  const warnings = reviews.flatMap((r) => r.warnings);
+  if (warnings.length > 0) {
+    out.push("**Egress pauses (allowed):**", "");
+    for (const w of warnings) out.push(`- ${w.address} ${w.reason}`);
+    out.push("");
+  }
   const offenders = reviews.flatMap((r) => r.offenders);
   if (offenders.length > 0) {
     out.push(allowed ? "**The egress path changes (allowed by --allow-egress-change):**" : "**The egress path changes: this plan is refused.** The database admits only allow-listed addresses. Re-run with `--allow-egress-change` when this is intended and any new address is allow-listed.", "");
@@ -320,6 +348,7 @@ export function renderJson(reviews: StackReview[], allowed: boolean): string {
       stacks: reviews.map((r) => ({ name: r.stack, ...r.counts })),
       egressIps: { before: reviews.flatMap((r) => r.egressBefore), after: reviews.flatMap((r) => r.egressAfter) },
       findings: findings.map((f) => ({ address: f.address, action: f.action, reason: f.reason })),
+      warnings: reviews.flatMap((r) => r.warnings).map((f) => ({ address: f.address, action: f.action, reason: f.reason })),
       monthlyCostUsd: {
         before: round(costs.reduce((s, c) => s + c.before, 0)),
         after: round(costs.reduce((s, c) => s + c.after, 0)),

@@ -207,6 +207,39 @@ describe("plan review", () => {
     });
   });
 
+  describe("a NAT instance", () => {
+    const INSTANCE: Prior[] = [
+      { address: "aws_network_interface.nat", type: "aws_network_interface", values: { id: "eni-nat" } },
+      { address: "aws_instance.nat", type: "aws_instance", values: { id: "i-1", instance_type: "t4g.nano", network_interface: [{ device_index: 0, network_interface_id: "eni-nat" }] } },
+      { address: "aws_eip_association.nat", type: "aws_eip_association", values: { allocation_id: "eipalloc-1", network_interface_id: "eni-nat" } },
+      { address: "aws_route_table.priv", type: "aws_route_table", values: { id: "rtb-priv", route: [] } },
+      { address: "aws_route.priv", type: "aws_route", values: { route_table_id: "rtb-priv", destination_cidr_block: "0.0.0.0/0", network_interface_id: "eni-nat" } },
+      { address: "aws_route_table_association.priv", type: "aws_route_table_association", values: { subnet_id: "subnet-priv", route_table_id: "rtb-priv" } },
+    ];
+    const at = (a: string) => INSTANCE.find((r) => r.address === a)!.values;
+    const review = (changes: Change[]) => reviewPlan(planWith(changes, INSTANCE), "s");
+
+    it("refuses the NAT interface replaced or destroyed, and a route moved to another interface", () => {
+      expect(review([{ address: "aws_network_interface.nat", type: "aws_network_interface", actions: ["delete", "create"], before: at("aws_network_interface.nat"), after: {} }]).offenders).toEqual([
+        "aws_network_interface.nat would be replaced: it is the NAT interface (eni-nat) that holds the egress IP and that the private routes target; egress through it stops, and a new interface is a new route target.",
+      ]);
+      const route = at("aws_route.priv");
+      expect(review([{ address: "aws_route.priv", type: "aws_route", actions: ["update"], before: route, after: { ...route, network_interface_id: "eni-other" } }]).offenders).toEqual([
+        "aws_route.priv would point 0.0.0.0/0 at eni-other instead of eni-nat: these subnets' egress moves to another NAT interface.",
+      ]);
+    });
+
+    it("warns, without refusing, when only the instance is replaced: same interface, same IP, a pause", () => {
+      const r = review([{ address: "aws_instance.nat", type: "aws_instance", actions: ["delete", "create"], before: at("aws_instance.nat"), after: { instance_type: "t4g.micro" } }]);
+      expect(r.offenders).toEqual([]);
+      expect(r.warnings.map((w) => `${w.address} ${w.reason}`)).toEqual([
+        "aws_instance.nat would be replaced: the new NAT instance takes over interface eni-nat and its Elastic IP (the egress IP stays), but egress pauses while it boots (about a reboot).",
+      ]);
+      expect(renderMarkdown([r], false)).toContain("**Egress pauses (allowed):**");
+      expect(review([{ address: "aws_instance.nat", type: "aws_instance", actions: ["delete"], before: at("aws_instance.nat") }]).offenders[0]).toMatch(/would be destroyed: it is the NAT instance on eni-nat/);
+    });
+  });
+
   describe("cost and the JSON form", () => {
     const second: Prior = { address: "aws_nat_gateway.nat2", type: "aws_nat_gateway", values: { id: "nat-222" } };
     const secondEip: Prior = { address: "aws_eip.eip2", type: "aws_eip", values: { id: "eipalloc-2" } };
@@ -233,6 +266,7 @@ describe("plan review", () => {
         stacks: [{ name: "demo-network", add: 0, change: 0, replace: 1, destroy: 0, import: 0 }],
         egressIps: { before: ["198.51.100.7"], after: ["198.51.100.7"] },
         findings: [{ address: "aws_subnet.priv", action: "replace", reason: expect.stringMatching(/^would be replaced: it is a private subnet/) }],
+        warnings: [],
         monthlyCostUsd: { before: 55.11, after: 55.11 },
       });
       expect(JSON.parse(renderJson([r], true)).refused).toBe(false);
