@@ -1,13 +1,19 @@
-"""The local AWS emulator: moto's server with one patch that makes it behave like AWS.
+"""The local AWS emulator: moto's server with two patches that make it behave like AWS.
 
-AWS releases a NAT Gateway's network interface when the gateway is deleted, and with it the Elastic IP's
-association, so the same allocation can go to a replacement gateway. moto (5.2.5) keeps the address
-associated, and a replacement that keeps its Elastic IP then fails with Resource.AlreadyAssociated.
-README ("Known differences from AWS") describes it; __tests__/e2e/guard.test.ts pins it.
+1. AWS releases a NAT Gateway's network interface when the gateway is deleted, and with it the Elastic IP's
+   association, so the same allocation can go to a replacement gateway. moto (5.2.5) keeps the address
+   associated, and a replacement that keeps its Elastic IP then fails with Resource.AlreadyAssociated.
+2. AWS detaches an instance's network interfaces that outlive it (DeleteOnTermination false, such as a NAT
+   instance's interface at device index 0) when the instance terminates, and they become available. moto
+   keeps them attached and refuses to detach index 0, so a NAT-instance network could not be destroyed:
+   here they are free once the instance terminates.
+README ("Known differences from AWS") describes both; __tests__/e2e/main-job.test.ts and
+__tests__/e2e/nat-instance.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
 """
 import sys
 
+from moto.ec2.models.instances import Instance
 from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.server import main
 
@@ -28,6 +34,24 @@ def delete_nat_gateway(self, nat_gateway_id):
 
 
 NatGatewayBackend.delete_nat_gateway = delete_nat_gateway
+
+_terminate = Instance.terminate
+
+
+def terminate(self):
+    state = _terminate(self)
+    for eni in self.nics.values():
+        if not eni.delete_on_termination:
+            # Free, as on AWS; the terminated instance keeps its own record of the interface (moto reads it).
+            eni.instance = None
+            eni.attachment_id = None
+            eni.attach_time = None
+            eni.status = "available"
+            eni.device_index = None
+    return state
+
+
+Instance.terminate = terminate
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -1,0 +1,125 @@
+/**
+ * The NAT instance provider on the emulator, as users run it (make demo with natProvider "instance"): the
+ * instance on its dedicated interface in the public subnet, the Elastic IP on that interface, every private
+ * route to it; a second run changes nothing; a new AMI replaces the instance and a new type modifies it, the
+ * interface and the egress IP staying; destroy leaves nothing.
+ */
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance } from "@aws-sdk/client-ec2";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
+import { run } from "../helpers/terraform";
+
+jest.setTimeout(600_000);
+
+let emu: Emulator;
+let ec2: EC2Client;
+let env: NodeJS.ProcessEnv;
+const configure = (edit: (c: any) => void = () => undefined) =>
+  writeFileSync(
+    env.FIXED_EGRESS_CONFIG!,
+    JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => ((c.name = "nati"), (c.emulator.endpoint = emu.endpoint), (c.network.natProvider = "instance"), edit(c)))),
+  );
+const job = (script: string, ...args: string[]) => run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], { env });
+
+beforeAll(() => {
+  emu = startEmulator();
+  ec2 = new EC2Client(clientFor(emu.endpoint));
+  const work = mkdtempSync(join(tmpdir(), "fixed-egress-nati-"));
+  env = { FIXED_EGRESS_CONFIG: join(work, "config.json"), FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
+  configure();
+});
+afterAll(async () => {
+  await job("destroy.ts");
+  emu?.stop();
+});
+
+/** The running NAT instance, its interface, and the Elastic IP on that interface. */
+async function natNow() {
+  const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["running", "pending"] }] }));
+  const instances = (Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i: Instance) => i.Tags?.some((t) => t.Key === "Environment" && t.Value === "nati"));
+  expect(instances).toHaveLength(1);
+  const instance = instances[0];
+  const primary = instance.NetworkInterfaces!.find((n) => n.Attachment?.DeviceIndex === 0)!;
+  const { Addresses } = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: "network-interface-id", Values: [primary.NetworkInterfaceId!] }] }));
+  expect(Addresses).toHaveLength(1);
+  return { instance, eni: primary.NetworkInterfaceId!, allocationId: Addresses![0].AllocationId!, publicIp: Addresses![0].PublicIp! };
+}
+
+let first: Awaited<ReturnType<typeof natNow>>;
+
+it("make demo deploys it: the instance in the first public subnet on its own interface, which holds the EIP, and every private route goes to it", async () => {
+  const r = await job("demo.ts");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("nati-network: 23 to add, 0 to change, 0 to replace, 0 to destroy. Monthly cost: 0.00 → 8.36 USD (+8.36).");
+  expect(r.stdout).toContain("about 8.36 USD per month for 1 NAT instance(s) (t4g.nano)");
+  first = await natNow();
+  expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${first.publicIp}`);
+  const net = JSON.parse((await run("terraform", [`-chdir=${join(env.FIXED_EGRESS_OUTDIR!, "stacks", "nati-network")}`, "output", "-json"])).stdout);
+  expect(first.instance.SubnetId).toBe(net.public_subnet_ids.value[0]);
+  expect(first.instance.InstanceType).toBe("t4g.nano");
+  expect(first.instance.KeyName).toBeUndefined();
+  expect(first.instance.MetadataOptions?.HttpTokens).toBe("required");
+  const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }));
+  expect(first.instance.ImageId).toBe(Parameter!.Value);
+  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [first.eni] }));
+  expect(NetworkInterfaces![0].SourceDestCheck).toBe(false);
+  expect(NetworkInterfaces![0].SubnetId).toBe(net.public_subnet_ids.value[0]);
+  expect(net.egress_ips.value).toEqual([first.publicIp]);
+  expect(net.nat_gateway_ids.value).toEqual([first.eni]);
+  const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: net.private_subnet_ids.value }] }));
+  expect(RouteTables).toHaveLength(2);
+  for (const t of RouteTables!) expect(t.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0")!.NetworkInterfaceId).toBe(first.eni);
+});
+
+it("plans no change on a second run", async () => {
+  const r = await job("demo.ts", "--no-bootstrap");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("nati-network: no changes");
+  expect(r.stdout).toContain("nati-app: no changes");
+});
+
+it("a new AMI replaces the instance, which the review says (not refuses); the interface, EIP and public IP stay", async () => {
+  const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }));
+  configure((c) => ((c.network.natInstanceAmiId = Parameter!.Value), (c.network.natInstanceType = "t3.nano")));
+  const r = await job("demo.ts", "--no-bootstrap");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/nati-network: 0 to add, \d+ to change, 1 to replace, 0 to destroy\./);
+  expect(r.stdout).toMatch(new RegExp(`note: aws_instance\\.network_nat_instance-0_\\w+ would be replaced: the new NAT instance takes over interface ${first.eni} and its Elastic IP \\(the egress IP stays\\)`));
+  const now = await natNow();
+  expect(now.instance.InstanceId).not.toBe(first.instance.InstanceId);
+  expect(now.instance.ImageId).toBe(Parameter!.Value);
+  expect(now.instance.InstanceType).toBe("t3.nano");
+  expect({ eni: now.eni, allocationId: now.allocationId, publicIp: now.publicIp }).toEqual({ eni: first.eni, allocationId: first.allocationId, publicIp: first.publicIp });
+});
+
+it("a new instance type alone modifies the instance in place (stop, modify, start): same interface and IP", async () => {
+  const before = await natNow();
+  configure((c) => {
+    c.network.natInstanceAmiId = before.instance.ImageId;
+    c.network.natInstanceType = "t3.micro";
+  });
+  const r = await job("demo.ts", "--no-bootstrap");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("nati-network: 0 to add, 1 to change, 0 to replace, 0 to destroy.");
+  const now = await natNow();
+  expect(now.instance.InstanceType).toBe("t3.micro");
+  expect({ eni: now.eni, publicIp: now.publicIp }).toEqual({ eni: first.eni, publicIp: first.publicIp });
+});
+
+it("make destroy leaves nothing: no instance running, no interface, no Elastic IP", async () => {
+  const r = await job("destroy.ts");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: 23 destroyed\./);
+  const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["running", "pending", "stopped"] }] }));
+  expect((Reservations ?? []).flatMap((x) => x.Instances ?? [])).toEqual([]);
+  const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: undefined, Filters: [{ Name: "network-interface-id", Values: [first.eni] }] }));
+  expect(NetworkInterfaces).toEqual([]);
+  const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
+  expect(Addresses).toEqual([]);
+});
