@@ -11,7 +11,12 @@ set -u
 log() { echo "fixed-egress-nat: $*"; }
 
 command -v nft >/dev/null 2>&1 || dnf -y -q install nftables || { log "nftables is missing and could not be installed"; exit 1; }
-out=$(ip -4 route show default | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+out=""
+set -- $(ip -4 route show default)
+while [ $# -gt 1 ]; do
+  if [ "$1" = dev ]; then out=$2; break; fi
+  shift
+done
 [ -n "$out" ] || { log "no IPv4 default route: nothing to masquerade through"; exit 1; }
 sysctl -q -w net.ipv4.ip_forward=1 || { log "cannot turn on IPv4 forwarding"; exit 1; }
 nft -f - <<NFT || { log "cannot load the nftables rules"; exit 1; }

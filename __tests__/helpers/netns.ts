@@ -13,6 +13,8 @@ export const ADDR = { private: "198.18.1.10", natInside: "198.18.1.1", egress: "
 
 export interface Testbed {
   readonly ns: { private: string; nat: string; db: string };
+  /** runs a command inside a namespace of the testbed */
+  inNs(which: "private" | "nat" | "db", ...argv: string[]): string;
   /** the nat host's link towards db */
   readonly natPublicIf: string;
   setNat(on: boolean): void;
@@ -42,7 +44,8 @@ export function testbedUnavailable(): string | undefined {
   return undefined;
 }
 
-export function createTestbed(): Testbed {
+/** `nat: false` leaves the NAT host a plain router (forwarding, no address translation) for a NAT of another origin. */
+export function createTestbed(opts: { nat?: boolean } = {}): Testbed {
   const id = (process.pid % 100000).toString(36);
   const ns = { private: `fxe-priv-${id}`, nat: `fxe-nat-${id}`, db: `fxe-db-${id}` };
   const ifs = { privSide: `fxp${id}a`, natIn: `fxp${id}b`, natOut: `fxd${id}a`, dbSide: `fxd${id}b` };
@@ -71,6 +74,8 @@ export function createTestbed(): Testbed {
     inNs(ns.nat, "ip", "link", "set", ifs.natIn, "up");
     inNs(ns.nat, "ip", "link", "set", ifs.natOut, "up");
     inNs(ns.nat, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+    // The NAT host's way out, as a public subnet's route to the Internet Gateway.
+    inNs(ns.nat, "ip", "route", "add", "default", "via", ADDR.db, "dev", ifs.natOut);
 
     inNs(ns.db, "ip", "addr", "add", `${ADDR.db}/24`, "dev", ifs.dbSide);
     inNs(ns.db, "ip", "link", "set", ifs.dbSide, "up");
@@ -86,16 +91,21 @@ export function createTestbed(): Testbed {
       : "table ip egress\ndelete table ip egress\n");
   };
   try {
-    setNat(true);
+    setNat(opts.nat ?? true);
   } catch (err) {
     destroy();
     throw err;
   }
   return {
     ns,
+    inNs: (which, ...argv) => inNs(ns[which], ...argv),
     natPublicIf: ifs.natOut,
     setNat,
-    setNatLink: (up) => inNs(ns.nat, "ip", "link", "set", ifs.natOut, up ? "up" : "down"),
+    setNatLink: (up) => {
+      inNs(ns.nat, "ip", "link", "set", ifs.natOut, up ? "up" : "down");
+      // a link going down takes its routes with it
+      if (up) inNs(ns.nat, "ip", "route", "replace", "default", "via", ADDR.db, "dev", ifs.natOut);
+    },
     setBlackhole: (on) =>
       sh(["ip", "netns", "exec", ns.nat, "nft", "-f", "-"], on
         ? "table inet blackhole {\n chain forward {\n  type filter hook forward priority filter; policy drop;\n }\n}\n"

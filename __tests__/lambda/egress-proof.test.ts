@@ -2,14 +2,15 @@
  * The idea on the data plane: the bundled probe, run in a private host, reaches a database that admits
  * one address only through a NAT host that owns that address, and is refused or times out without it.
  */
-import { execFile } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { unzipSync } from "fflate";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../../constructs/bundle";
+import { synthApp } from "../helpers/app";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../../stacks/app-stack";
-import { ROOT } from "../helpers/config";
+import { LOCAL_CONFIG, ROOT, derivedConfig } from "../helpers/config";
 import { MariaDbServer, startMariaDb } from "../helpers/mariadb";
 import { ADDR, Testbed, createTestbed, testbedUnavailable } from "../helpers/netns";
 import { PostgresServer, startPostgres } from "../helpers/postgres";
@@ -133,4 +134,72 @@ maybe("egress proof in network namespaces", () => {
       });
     });
   }
+
+  describe("the NAT instance's own user data, taken from the synthesized stack", () => {
+    let script: string;
+    beforeAll(() => {
+      const synth = synthApp(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")));
+      const instances = Object.values(synth.network.resource.aws_instance) as { user_data: string }[];
+      expect(instances).toHaveLength(1);
+      script = join(work, "nat-user-data.sh");
+      writeFileSync(script, instances[0].user_data);
+    });
+    afterEach(() => {
+      bed.inNs("nat", "sh", "-c", "nft delete table ip fixed_egress_nat 2>/dev/null; true");
+      bed.inNs("nat", "sysctl", "-qw", "net.ipv4.ip_forward=1");
+      bed.setNat(true);
+    });
+
+    /**
+     * Runs the script as root in the NAT host, as EC2 runs user data, but in a mount namespace of its own with
+     * empty folders where its persistence steps write, so they touch nothing of this machine (`readOnly`: they fail).
+     */
+    function runUserData(readOnly = false): { code: number; out: string } {
+      const mounts = ["/etc/sysctl.d", "/etc/systemd", "/usr/local/sbin"].map((d) => `mkdir -p ${d} && mount -t tmpfs ${readOnly ? "-o ro " : ""}tmpfs ${d}`).join(" && ");
+      try {
+        const out = execFileSync("ip", ["netns", "exec", bed.ns.nat, "unshare", "--mount", "--propagation", "private", "sh", "-c", `${mounts} && sh ${script}; echo "exit $?"; ls /etc/sysctl.d /usr/local/sbin /etc/systemd/system 2>/dev/null; true`], { encoding: "utf8" });
+        return { code: Number(/exit (\d+)/.exec(out)![1]), out };
+      } catch (err) {
+        return { code: 1, out: String((err as { stderr?: string }).stderr ?? err) };
+      }
+    }
+
+    for (const engine of ["postgres", "mysql"] as const) {
+      it(`${engine}: refused without it; with it the database sees the NAT's address and the probe reports egressIpExpected`, async () => {
+        bed.setNat(false); // a plain router: forwarding, no translation
+        const refused = await invoke(engine);
+        expect(refused.error).toMatch(/the database refused the login of user "probe"/);
+
+        // The script does it all itself: forwarding off first, to show it turns it on.
+        bed.inNs("nat", "sysctl", "-qw", "net.ipv4.ip_forward=0");
+        const run = runUserData();
+        expect(run.code).toBe(0);
+        expect(run.out).toContain(`fixed-egress-nat: forwarding, masquerading through ${bed.natPublicIf}`);
+        expect(bed.inNs("nat", "sysctl", "-n", "net.ipv4.ip_forward").trim()).toBe("1");
+        const out = await invoke(engine);
+        expect(out.error).toBeUndefined();
+        expect(out.result).toMatchObject({ engine, sourceIp: ADDR.egress, egressIpExpected: true });
+      });
+    }
+
+    it("is idempotent, and sets itself up for the next boot where it can", async () => {
+      bed.setNat(false);
+      const first = runUserData();
+      const second = runUserData();
+      expect([first.code, second.code]).toEqual([0, 0]);
+      expect(bed.inNs("nat", "nft", "list", "tables").trim().split("\n").filter((t) => t.includes("fixed_egress_nat"))).toHaveLength(1);
+      for (const file of ["90-fixed-egress-nat.conf", "fixed-egress-nat.service", "/usr/local/sbin:\nfixed-egress-nat"]) expect(second.out).toContain(file);
+      expect((await invoke("postgres")).result).toMatchObject({ sourceIp: ADDR.egress, egressIpExpected: true });
+    });
+
+    it("keeps the NAT up when its persistence steps fail (read-only folders, as off EC2)", async () => {
+      bed.setNat(false);
+      const run = runUserData(true);
+      expect(run.out).not.toMatch(/^Error|mount:/m);
+      expect(run.code).toBe(0);
+      expect(run.out).toContain("fixed-egress-nat: forwarding, masquerading through");
+      expect(run.out).toContain("fixed-egress-nat: could not set up the boot-time re-run (the NAT is up now)");
+      expect((await invoke("postgres")).result).toMatchObject({ sourceIp: ADDR.egress, egressIpExpected: true });
+    });
+  });
 });
