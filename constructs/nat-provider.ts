@@ -210,6 +210,7 @@ class NatInstanceProvider extends NatProvider {
           networkInterface: [{ deviceIndex: 0, networkInterfaceId: eni.id }],
           metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
           rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: this.rootVolumeGb, deleteOnTermination: true },
+          ebsOptimized: true,
           userData: NAT_INSTANCE_USER_DATA,
           userDataReplaceOnChange: true,
           tags: o.tags(`nat-${o.name}-${az}`),

@@ -36,6 +36,11 @@ const configs: [string, () => ReturnType<typeof loadConfig>][] = [
       c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0", "eipalloc-0fedcba9876543210"];
       c.lambda.database.engine = "mysql";
     })],
+  ["NAT instances, perAz", () =>
+    derivedConfig(AWS_EXAMPLE, (c) => {
+      c.network.natProvider = "instance";
+      c.network.natGateways = "perAz";
+    })],
 ];
 
 describe("checkov", () => {
