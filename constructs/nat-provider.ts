@@ -95,8 +95,12 @@ function elasticIp(scope: Construct, i: number, o: ConfigureNatOptions, eips: Ei
   return { allocationId: eip.allocationId, publicIp: eip.publicIp };
 }
 
-/** Private route table `i` leaves through device `i` (perAz) or device 0 (single). */
-const deviceFor = (i: number, deviceCount: number) => (deviceCount > 1 ? i : 0);
+/** Each private route table's 0.0.0.0/0, through device `i` (perAz) or device 0 (single); `target` names the device. */
+function defaultRoutes(o: ConfigureNatOptions, target: (device: number) => { natGatewayId: string } | { networkInterfaceId: string }): Route[] {
+  return o.privateRouteTables.map(
+    (table, i) => new Route(o.routeScope, `default-route-${i}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target(o.deviceCount > 1 ? i : 0) }),
+  );
+}
 
 /**
  * Who does the NAT (as aws-cdk's `NatProvider`): the devices, their Elastic IPs, the private default
@@ -140,14 +144,7 @@ class NatGatewayProvider extends NatProvider {
           dependsOn: o.dependsOn,
         }),
     );
-    const routes = o.privateRouteTables.map(
-      (table, i) =>
-        new Route(o.routeScope, `default-route-${i}`, {
-          routeTableId: table.id,
-          destinationCidrBlock: "0.0.0.0/0",
-          natGatewayId: natGateways[deviceFor(i, o.deviceCount)].id,
-        }),
-    );
+    const routes = defaultRoutes(o, (d) => ({ natGatewayId: natGateways[d].id }));
     return { egressIps: ips.map((x) => x.publicIp), deviceIds: natGateways.map((g) => g.id), eips, routes, natGateways, instances: [], networkInterfaces: [] };
   }
 
@@ -220,14 +217,7 @@ class NatInstanceProvider extends NatProvider {
       networkInterfaces.push(eni);
       egressIps.push(ip.publicIp);
     }
-    const routes = o.privateRouteTables.map(
-      (table, i) =>
-        new Route(o.routeScope, `default-route-${i}`, {
-          routeTableId: table.id,
-          destinationCidrBlock: "0.0.0.0/0",
-          networkInterfaceId: networkInterfaces[deviceFor(i, o.deviceCount)].id,
-        }),
-    );
+    const routes = defaultRoutes(o, (d) => ({ networkInterfaceId: networkInterfaces[d].id }));
     return { egressIps, deviceIds: networkInterfaces.map((n) => n.id), eips, routes, natGateways: [], instances, networkInterfaces };
   }
 

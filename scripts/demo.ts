@@ -9,13 +9,12 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
-import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { costLine } from "./cost";
 import { headline, renderMarkdown } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
-import { applyPlan, initStack, outputsOf, planStack, priorIds } from "./stack-steps";
-import { RUN_DIR, configFromEnv, say, shown, synth, terraformOutcome } from "./steps";
+import { applyPlan, outputsOf, planStack, priorIds, readyStacks } from "./stack-steps";
+import { RUN_DIR, configFromEnv, say, shown, terraformOutcome } from "./steps";
 
 const FLAGS = ["--no-bootstrap", "--allow-egress-change"];
 
@@ -31,19 +30,11 @@ async function main(): Promise<void> {
   say(`fixed-egress: deploying "${config.name}" (${file}) to ${config.emulator ? `the local emulator at ${config.emulator.endpoint}` : `AWS ${config.region}`}`);
 
   say("==> state bucket");
-  try {
-    if (isDeploy) await checkStateBucket(config);
-    else await bootstrapState(config, (line) => say(`    ${line}`));
-  } catch (err) {
-    fail(`state bucket: ${(err as Error).message}`);
-  }
-
-  synth(config);
+  const stacks = await readyStacks(config, "deploy", isDeploy ? {} : { bootstrap: (line) => say(`    ${line}`) });
   const reviews = join(RUN_DIR, "reviews");
   mkdirSync(reviews, { recursive: true });
-  await Promise.all([names.network, names.app].map((stack) => initStack(config, stack, `deploy-${stack}`)));
 
-  for (const stack of [names.network, names.app]) {
+  for (const stack of stacks) {
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
     const planned = await planStack(stack, `deploy-${stack}`);

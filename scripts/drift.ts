@@ -3,12 +3,10 @@
  * changed outside Terraform, the changes that cut or move egress first. Exit 0 when nothing drifted, 2 when
  * something did (1 on an error). `make deploy` puts the drifted resources back as the config says.
  */
-import { stackNames } from "../stacks";
-import { checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { PlanJson, ResourceChange, actionOf, egressFindings } from "./plan-review";
-import { initStack, planStack } from "./stack-steps";
-import { configFromEnv, say, synth } from "./steps";
+import { planStack, readyStacks } from "./stack-steps";
+import { configFromEnv, say } from "./steps";
 
 export interface Drift {
   readonly stack: string;
@@ -55,15 +53,7 @@ export function renderDrift(drifts: Drift[]): string {
 
 async function main(): Promise<void> {
   const { config } = configFromEnv();
-  try {
-    await checkStateBucket(config);
-  } catch (err) {
-    fail(`state bucket: ${(err as Error).message}`);
-  }
-  synth(config);
-  const names = stackNames(config);
-  const stacks = [names.network, names.app];
-  await Promise.all(stacks.map((stack) => initStack(config, stack, `drift-${stack}`)));
+  const stacks = await readyStacks(config, "drift");
   // Refresh-only plans change nothing, so both stacks are read at once.
   const planned = await Promise.all(stacks.map((stack) => planStack(stack, `drift-${stack}`, { refreshOnly: true })));
   const drifts = planned.flatMap((p) => (p ? driftOf(p.plan, p.stack) : []));

@@ -3,24 +3,14 @@
  * then the review of all of them, as a pull request shows it. Arguments go to the review
  * (--allow-egress-change, --format json).
  */
-import { stackNames } from "../stacks";
-import { checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { main as review } from "./plan-review";
-import { initStack, planStack } from "./stack-steps";
-import { configFromEnv, say, synth } from "./steps";
+import { planStack, readyStacks } from "./stack-steps";
+import { configFromEnv, say } from "./steps";
 
 async function main(): Promise<void> {
   const { config } = configFromEnv();
-  try {
-    await checkStateBucket(config);
-  } catch (err) {
-    fail(`state bucket: ${(err as Error).message}`);
-  }
-  synth(config);
-  const names = stackNames(config);
-  const stacks = [names.network, names.app];
-  await Promise.all(stacks.map((stack) => initStack(config, stack, `plan-${stack}`)));
+  const stacks = await readyStacks(config, "plan");
   // Plans change nothing, so both stacks are planned at once.
   const planned = await Promise.all(stacks.map((stack) => planStack(stack, `plan-${stack}`)));
   const files = planned.flatMap((p) => (p ? [p.jsonFile] : []));

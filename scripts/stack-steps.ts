@@ -1,12 +1,33 @@
 /** Terraform on one synthesized stack, as the jobs run it: init, plan to a saved file and its review, apply of that file. */
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
+import { stackNames } from "../stacks";
 import type { AppConfig } from "../stacks/config";
+import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { PlanJson, StackReview, parsePlan, reviewPlan } from "./plan-review";
-import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step } from "./steps";
+import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step, synth } from "./steps";
 
 export const PLANS_DIR = join(RUN_DIR, "plans");
+
+/**
+ * What every job does before Terraform plans: the state bucket checked (or, with `bootstrap`, made), both
+ * stacks synthesized, and both initialized at once. Exits with one sentence when the bucket is not there.
+ * Returns the stacks in the order they deploy: network, then app.
+ */
+export async function readyStacks(config: AppConfig, job: string, opts: { bootstrap?: (line: string) => void } = {}): Promise<string[]> {
+  try {
+    if (opts.bootstrap) await bootstrapState(config, opts.bootstrap);
+    else await checkStateBucket(config);
+  } catch (err) {
+    fail(`state bucket: ${(err as Error).message}`);
+  }
+  synth(config);
+  const names = stackNames(config);
+  const stacks = [names.network, names.app];
+  await Promise.all(stacks.map((stack) => initStack(config, stack, `${job}-${stack}`)));
+  return stacks;
+}
 
 /**
  * `terraform init`. A folder initialized for another backend (the emulator now on another port, say) is
