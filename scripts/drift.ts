@@ -18,16 +18,27 @@ export interface Drift {
 }
 
 /**
- * Whether a drifted resource changed in a way the config cares about: it is gone, or an attribute the
- * config sets differs. A refresh also fills in attributes the config never sets (a route table's `route`
- * list once aws_route resources exist, an EIP's association made by its NAT Gateway): those are not drift.
+ * Whether a drifted resource changed in a way the config cares about: it is gone, or a value the config sets
+ * differs (followed into nested blocks, as the configuration's expressions are shaped). A refresh also fills
+ * in what the config never sets (a route table's `route` list once aws_route resources exist, an EIP's
+ * association made by its NAT, a root volume's computed fields): those are not drift.
  */
 function meaningful(plan: PlanJson, c: ResourceChange): boolean {
   if (!c.change.after) return true;
   const configured = plan.configuration?.root_module?.resources?.find((r) => r.address === c.address)?.expressions ?? {};
-  const before = c.change.before ?? {};
-  const after = c.change.after;
-  return Object.keys(configured).some((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null));
+  return differsWhereSet(configured, c.change.before ?? {}, c.change.after);
+}
+
+function differsWhereSet(expr: unknown, before: unknown, after: unknown): boolean {
+  if (Array.isArray(expr)) {
+    const b = Array.isArray(before) ? before : [];
+    const a = Array.isArray(after) ? after : [];
+    return b.length !== a.length || expr.some((e, i) => differsWhereSet(e, b[i], a[i]));
+  }
+  if (expr === null || typeof expr !== "object") return false;
+  if ("constant_value" in expr || "references" in expr) return JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
+  const at = (v: unknown, k: string) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined);
+  return Object.entries(expr).some(([k, e]) => differsWhereSet(e, at(before, k), at(after, k)));
 }
 
 /** The drift a refresh-only plan found, egress-relevant first. */

@@ -76,11 +76,14 @@ it("make demo deploys it: the instance in the first public subnet on its own int
   for (const t of RouteTables!) expect(t.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0")!.NetworkInterfaceId).toBe(first.eni);
 });
 
-it("plans no change on a second run", async () => {
+it("plans no change on a second run, and make drift finds nothing", async () => {
   const r = await job("demo.ts", "--no-bootstrap");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("nati-network: no changes");
   expect(r.stdout).toContain("nati-app: no changes");
+  const drift = await job("drift.ts");
+  expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
+  expect(drift.code).toBe(0);
 });
 
 it("a new AMI replaces the instance, which the review says (not refuses); the interface, EIP and public IP stay", async () => {
