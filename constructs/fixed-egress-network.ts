@@ -157,8 +157,8 @@ export function networkOutputs(network: FixedEgressNetwork): Record<(typeof NETW
 }
 
 /**
- * A VPC whose private subnets reach the internet only through NAT Gateway(s) that own Elastic IPs:
- * the fixed egress IPs an external database can allow-list.
+ * A VPC whose private subnets reach the internet only through NAT devices (NAT Gateways, or NAT instances:
+ * `natProvider`) that own Elastic IPs: the fixed egress IPs an external database can allow-list.
  */
 export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly vpcId: string;
