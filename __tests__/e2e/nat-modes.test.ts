@@ -18,10 +18,13 @@ import {
   EC2Client,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
-import { readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
+import { bootstrapState } from "../../scripts/bootstrap-state";
 import { broughtEipProblems } from "../../scripts/preflight";
-import { ROOT } from "../helpers/config";
+import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { run } from "../helpers/terraform";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 
@@ -94,9 +97,19 @@ describe("NAT modes on the emulator", () => {
       const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId! }));
       const eni = NetworkInterface!.NetworkInterfaceId!;
       const { AssociationId } = await ec2.send(new AssociateAddressCommand({ AllocationId: ids[1], NetworkInterfaceId: eni }));
-      expect(await broughtEipProblems(config, [])).toEqual([
-        `network.eipAllocationIds[1]: Elastic IP allocation ${ids[1]} (${brought[1].PublicIp}) is already associated with network interface ${eni}; a NAT Gateway cannot take an address in use: disassociate it first (aws ec2 disassociate-address --association-id ${AssociationId}) or bring another allocation`,
-      ]);
+      const held = `network.eipAllocationIds[1]: Elastic IP allocation ${ids[1]} (${brought[1].PublicIp}) is already associated with network interface ${eni}; a NAT Gateway cannot take an address in use: disassociate it first (aws ec2 disassociate-address --association-id ${AssociationId}) or bring another allocation`;
+      expect(await broughtEipProblems(config, [])).toEqual([held]);
+      // make deploy says it after planning and before applying anything.
+      await bootstrapState(config, () => undefined);
+      const work = mkdtempSync(join(tmpdir(), "fixed-egress-byo-"));
+      const file = join(work, "config.json");
+      writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "byo", emulator: { endpoint: emu.endpoint }, backend: { type: "s3", bucket: "fixed-egress-e2e-state" } }, { network: { ...c.network, existingVpcId: vpcId, natGateways: "perAz", eipAllocationIds: ids } }))));
+      const deploy = await run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "out"), FIXED_EGRESS_RUN_DIR: join(work, "run") } });
+      expect(deploy.code).toBe(1);
+      expect(deploy.stderr.trim()).toBe(`${held}\nNothing was applied.`);
+      expect(deploy.stdout).not.toContain("terraform apply");
+      const { NatGateways: none } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }));
+      expect((none ?? []).filter((n) => n.State !== "deleted")).toEqual([]);
       await ec2.send(new DisassociateAddressCommand({ AssociationId }));
       await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
       await ec2.send(new DeleteSubnetCommand({ SubnetId: Subnet!.SubnetId! }));
