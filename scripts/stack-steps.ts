@@ -77,7 +77,8 @@ export async function planStack(stack: string, log: string, opts: { refreshOnly?
   const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", "-lock-timeout=60s", "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : [])];
   const plan = await step(`${stack}: terraform plan${opts.refreshOnly ? " -refresh-only" : ""}`, "terraform", args, `${log}-plan`, { progress: new Progress("plan"), ok: [0, 2] });
   if (plan.code === 1) {
-    if (/has no private_subnet_ids output: apply/.test(plan.output)) {
+    // No state object at all (Terraform: "Unable to find remote state"), or one without outputs (the precondition).
+    if (/has no private_subnet_ids output: apply|Unable to find remote state/.test(plan.output)) {
       say(`    ${stack}: not planned; it reads the network stack's outputs, so it is planned once the network stack is applied`);
       return undefined;
     }

@@ -3,7 +3,9 @@ import { join } from "path";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { AllocateAddressCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
-import { ROOT } from "../helpers/config";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
 import { run } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
@@ -81,6 +83,18 @@ it("passes a plan that only changes a tag, and shows today's egress IP", async (
   expect(r.stdout).toMatch(/\d+ to add, [1-9]\d* to change, 0 to replace, 0 to destroy\./);
   expect(r.stdout).toContain(`- today: ${net.egress_ips[0]}`);
   expect(r.stdout).toContain("No egress IP changes.");
+});
+
+it("make plan before the network stack was ever applied: plans the network, and says the app stack waits for it", async () => {
+  const work = mkdtempSync(join(tmpdir(), "fixed-egress-fresh-"));
+  const file = join(work, "config.json");
+  writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "fresh", emulator: { endpoint: emu.endpoint }, backend: { type: "s3", bucket: "fixed-egress-e2e-state" } }))));
+  const r = await run("node", ["--import", "tsx", join(ROOT, "scripts", "plan.ts")], { env: { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "out"), FIXED_EGRESS_RUN_DIR: join(work, "run") } });
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("fresh-app: not planned; it reads the network stack's outputs, so it is planned once the network stack is applied");
+  expect(r.stdout).toContain("### fresh-network");
+  expect(r.stdout).not.toContain("### fresh-app");
 });
 
 it("rejects a file that is not a plan with one sentence and exit 2", async () => {
