@@ -5,7 +5,7 @@
  * default route (nftables). Idempotent. The NAT is up before the persistence steps (a sysctl file, a copy of
  * itself and a systemd unit that re-runs it at boot), and their failure does not undo it.
  */
-export const NAT_INSTANCE_USER_DATA = `#!/bin/sh
+export const NAT_INSTANCE_USER_DATA: string = `#!/bin/sh
 # fixed-egress NAT instance: forward IPv4, masquerade what leaves through the default route's interface.
 set -u
 log() { echo "fixed-egress-nat: $*"; }
