@@ -57,7 +57,8 @@ async function main(): Promise<void> {
       for (const o of review.offenders) say(`    allowed by --allow-egress-change: ${o}`);
     }
     if (stack === names.network) {
-      const problems = await broughtEipProblems(config, priorIds(planned.plan, "aws_nat_gateway")).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));
+      const own = [...priorIds(planned.plan, "aws_nat_gateway"), ...priorIds(planned.plan, "aws_network_interface")];
+      const problems = await broughtEipProblems(config, own).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));
       if (problems.length > 0) fail(`${problems.join("\n")}\nNothing was applied.`);
     }
     if (!planned.changes) {

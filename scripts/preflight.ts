@@ -9,9 +9,10 @@ import { describeAwsError } from "./bootstrap-state";
 
 /**
  * One sentence per brought allocation (`network.eipAllocationIds`) that does not exist, or that is associated
- * with anything but one of `ownNatGatewayIds` (this stack's NAT Gateways, from its state). Empty when all is well.
+ * with anything but this stack's own NAT devices (`ownDeviceIds`, from its state: NAT Gateway ids, and the
+ * network interfaces of NAT instances). Empty when all is well.
  */
-export async function broughtEipProblems(config: Pick<AppConfig, "region" | "emulator" | "network">, ownNatGatewayIds: string[]): Promise<string[]> {
+export async function broughtEipProblems(config: Pick<AppConfig, "region" | "emulator" | "network">, ownDeviceIds: string[]): Promise<string[]> {
   const ids = config.network.eipAllocationIds ?? [];
   if (ids.length === 0) return [];
   const ec2 = new EC2Client(clientSettings(config));
@@ -39,7 +40,7 @@ export async function broughtEipProblems(config: Pick<AppConfig, "region" | "emu
       }
       if (!a.AssociationId && !a.NetworkInterfaceId && !a.InstanceId) return;
       const nat = nats.find((n) => n.NatGatewayAddresses?.some((x) => x.AllocationId === id));
-      if (nat && ownNatGatewayIds.includes(nat.NatGatewayId!)) return;
+      if (nat ? ownDeviceIds.includes(nat.NatGatewayId!) : a.NetworkInterfaceId !== undefined && ownDeviceIds.includes(a.NetworkInterfaceId)) return;
       const holder = nat
         ? `NAT Gateway ${nat.NatGatewayId} (not this stack's)`
         : [a.InstanceId && `instance ${a.InstanceId}`, a.NetworkInterfaceId && `network interface ${a.NetworkInterfaceId}`].filter(Boolean).join(" through ");

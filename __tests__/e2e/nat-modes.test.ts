@@ -161,6 +161,17 @@ describe("NAT modes on the emulator", () => {
     expect(await d.planExitCode("network")).toBe(0);
   });
 
+  it("accepts a brought allocation held by this stack's own NAT instance interface, and refuses it for another stack", async () => {
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.7.0.0/16" }));
+    const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId!, CidrBlock: "10.7.0.0/24" }));
+    const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId! }));
+    const { AllocationId, PublicIp } = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId }));
+    const config = emulatorConfig(emu.endpoint, "own", (c) => ((c.network.natProvider = "instance"), (c.network.eipAllocationIds = [AllocationId])));
+    expect(await broughtEipProblems(config, [NetworkInterface!.NetworkInterfaceId!])).toEqual([]);
+    expect(await broughtEipProblems(config, [])).toEqual([expect.stringContaining(`Elastic IP allocation ${AllocationId} (${PublicIp}) is already associated with network interface ${NetworkInterface!.NetworkInterfaceId}`)]);
+  });
+
   it("names a brought allocation that does not exist", async () => {
     const config = emulatorConfig(emu.endpoint, "missing", (c) => (c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0"]));
     expect(await broughtEipProblems(config, [])).toEqual([
