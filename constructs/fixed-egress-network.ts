@@ -186,6 +186,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly eips: Eip[];
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   public readonly flowLog?: FlowLog;
+  private regionData?: DataAwsRegion;
 
   /**
    * The network another stack deployed, read from its state's documented outputs (`NETWORK_OUTPUTS`):
@@ -299,7 +300,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
 
     if (props.s3Endpoint ?? true) {
-      const region = new DataAwsRegion(this, "region");
+      const region = this.region();
       this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
         vpcId: this.vpcId,
         serviceName: `com.amazonaws.${region.name}.s3`,
@@ -312,6 +313,11 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     if (props.flowLogs) this.flowLog = this.addFlowLogs(name, props.flowLogs, tags);
   }
 
+  /** The region, looked up once for whatever needs it (the S3 endpoint's service name, the flow-log trust). */
+  private region(): DataAwsRegion {
+    return (this.regionData ??= new DataAwsRegion(this, "region"));
+  }
+
   private addFlowLogs(name: string, flow: FlowLogsProps, tags: (n: string) => Record<string, string>): FlowLog {
     const scope = new Construct(this, "flow-logs");
     const group = new CloudwatchLogGroup(scope, "log-group", {
@@ -322,7 +328,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     // The account that owns the VPC owns its flow logs; read from the VPC, so plan needs no STS call.
     const account = this.vpc?.ownerId ?? new DataAwsVpc(scope, "existing-vpc", { id: this.vpcId }).ownerId;
     const partition = new DataAwsPartition(scope, "partition");
-    const region = new DataAwsRegion(scope, "region");
+    const region = this.region();
     // Only VPC Flow Logs acting for this account's flow logs in this region may assume the role (confused deputy).
     const trust = new DataAwsIamPolicyDocument(scope, "trust", {
       statement: [

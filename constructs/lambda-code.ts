@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "fs";
 import { createHash } from "crypto";
 import { dirname, isAbsolute, join, resolve } from "path";
 import { Bundle, DEFAULT_EXTERNAL, bundleNodeFunction } from "./bundle";
@@ -91,6 +91,17 @@ class EntryCode extends LambdaCode {
   }
 }
 
+/** The first `n` bytes of a file, as text. */
+function fileHead(path: string, n: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0)).toString("latin1");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 class ZipCode extends LambdaCode {
   constructor(private readonly path: string, private readonly projectRoot?: string) {
     super();
@@ -100,8 +111,7 @@ class ZipCode extends LambdaCode {
     const path = locate("code", this.path, this.projectRoot);
     if (typeof path !== "string") return [path];
     if (!existsSync(path)) return [{ field: "code", message: `"${path}" does not exist; give the path of a zip holding the handler` }];
-    const head = readFileSync(path).subarray(0, 2).toString("latin1");
-    if (head !== "PK") return [{ field: "code", message: `"${path}" is not a zip file; give a zip holding the handler` }];
+    if (fileHead(path, 2) !== "PK") return [{ field: "code", message: `"${path}" is not a zip file; give a zip holding the handler` }];
     return [];
   }
 

@@ -102,17 +102,15 @@ export function validateLambdaProps(props: Omit<PrivateLambdaProps, "network" | 
   if (props.database) {
     const db = props.database;
     checkInteger(p, "database.port", db.port, 1, 65535, "TCP port");
-    if (db.cidrs !== undefined && Token.isUnresolved(db.cidrs)) {
-      // a token list synthesizes fine; only its elements cannot be checked
-    } else {
-      (db.cidrs ?? []).forEach((cidr, i) => {
-        if (Token.isUnresolved(cidr)) return;
-        const r = parseCidr(cidr);
-        if (typeof r === "string") p.add(`database.cidrs[${i}]`, r);
-      });
-      if (db.cidrs !== undefined && db.cidrs.length === 0) {
-        p.add("database.cidrs", "is empty; give the database's address range, for example [\"203.0.113.50/32\"], or leave it out for 0.0.0.0/0");
-      }
+    // A token list synthesizes fine; only its elements cannot be checked.
+    const cidrs = db.cidrs !== undefined && !Token.isUnresolved(db.cidrs) ? db.cidrs : undefined;
+    cidrs?.forEach((cidr, i) => {
+      if (Token.isUnresolved(cidr)) return;
+      const r = parseCidr(cidr);
+      if (typeof r === "string") p.add(`database.cidrs[${i}]`, r);
+    });
+    if (cidrs?.length === 0) {
+      p.add("database.cidrs", "is empty; give the database's address range, for example [\"203.0.113.50/32\"], or leave it out for 0.0.0.0/0");
     }
   }
   checkPattern(p, "passwordSecretArn", props.passwordSecretArn, SECRET_ARN, "give the secret's full ARN, with the 6-character suffix Secrets Manager adds (aws secretsmanager describe-secret --secret-id <name> --query ARN), such as \"arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-password-AbCdEf\"");

@@ -104,7 +104,7 @@ function stateBucket(config: AppConfig, backend: { bucket: string; region?: stri
 }
 
 /** Runs AWS calls; an SDK error comes out as one sentence (describeAwsError). */
-async function aws<T>(config: AppConfig, calls: () => Promise<T>): Promise<T> {
+export async function aws<T>(config: Pick<AppConfig, "emulator">, calls: () => Promise<T>): Promise<T> {
   try {
     return await calls();
   } catch (err) {

@@ -11,9 +11,9 @@ import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { fail } from "./cli";
 import { costLine } from "./cost";
-import { headline, renderMarkdown } from "./plan-review";
+import { headline, priorIds, renderMarkdown } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
-import { applyPlan, outputsOf, planStack, priorIds, readyStacks } from "./stack-steps";
+import { applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
 import { RUN_DIR, configFromEnv, say, shown, terraformOutcome } from "./steps";
 
 const FLAGS = ["--no-bootstrap", "--allow-egress-change"];

@@ -103,6 +103,10 @@ function ipsAfter(e: { after?: unknown; after_unknown?: unknown } | undefined): 
 const resourcesOf = (m: StateModule | undefined): StateResource[] =>
   m ? [...(m.resources ?? []).filter((r) => r.mode !== "data"), ...(m.child_modules ?? []).flatMap(resourcesOf)] : [];
 
+/** The ids of a type's resources in the state the plan started from (this stack's own NAT Gateways, say). */
+export const priorIds = (plan: PlanJson, type: string): string[] =>
+  resourcesOf(plan.prior_state?.values?.root_module).filter((r) => r.type === type).map((r) => String(r.values?.id));
+
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
 /** The NAT a default route targets: a NAT Gateway or a NAT instance's network interface. */
@@ -160,7 +164,8 @@ export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.
         if (gone) add(c.address, action, `would be ${verb}: its public IP ${str(before?.public_ip) ?? "unknown"} is an egress IP the database allow-lists.`);
         else if (action === "update") {
           const moved = ["instance", "network_interface", "associate_with_private_ip"].filter((k) => afterUnknown[k] === true || (before?.[k] ?? null) !== (after?.[k] ?? null));
-          if (moved.length > 0) add(c.address, action, `would change its association (${moved.join(", ")}): the NAT loses its public IP ${str(before?.public_ip) ?? ""} until it is associated again.`.replace(" IP  until", " IP until"));
+          const ip = str(before?.public_ip);
+          if (moved.length > 0) add(c.address, action, `would change its association (${moved.join(", ")}): the NAT loses its public IP${ip ? ` ${ip}` : ""} until it is associated again.`);
         }
         break;
       case "aws_eip_association":

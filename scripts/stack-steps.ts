@@ -107,10 +107,3 @@ export async function outputsOf(stack: string, log: string): Promise<Record<stri
   if (r.code !== 0) failStep(`terraform output of ${stack}`, r);
   return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
 }
-
-/** The resources of a type in the state the plan started from (ids of this stack's own NAT Gateways, say). */
-export function priorIds(plan: PlanJson, type: string): string[] {
-  const walk = (m: { resources?: { type: string; values?: Record<string, unknown> }[]; child_modules?: unknown[] } | undefined): string[] =>
-    m ? [...(m.resources ?? []).filter((r) => r.type === type).map((r) => String(r.values?.id)), ...((m.child_modules ?? []) as (typeof m)[]).flatMap(walk)] : [];
-  return walk(plan.prior_state?.values?.root_module);
-}

@@ -187,7 +187,7 @@ export function lockHint(output: string, dir: string): string | undefined {
   return [
     `The state is locked (lock ${id}${who ? `, held by ${who}` : ""}${created ? ` since ${created}` : ""}).`,
     "If no other apply is running (a crashed or killed one leaves its lock), release it with:",
-    `  scripts/tf-env.sh terraform -chdir=${relative(ROOT, dir) || "."} force-unlock -force ${id}`,
+    `  scripts/tf-env.sh terraform -chdir=${shown(dir) || "."} force-unlock -force ${id}`,
   ].join("\n");
 }
 

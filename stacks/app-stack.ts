@@ -1,20 +1,18 @@
-import { existsSync } from "fs";
-import { dirname, join } from "path";
+import { join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork, LambdaCode, NETWORK_OUTPUTS, PrivateLambda } from "@fixed-egress/constructs";
+import { FixedEgressNetwork, LambdaCode, NETWORK_OUTPUTS, PrivateLambda, findProjectRoot } from "@fixed-egress/constructs";
 import { AppConfig, functionNameOf } from "./config";
 import { remoteStateOf, wireStack } from "./wiring";
 
-/** The project folder: the one holding lambda-src, wherever this module was compiled or bundled to. */
-function projectRoot(from: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "lambda-src", "index.ts"))) return dir;
-    if (dirname(dir) === dir) throw new Error(`lambda-src/index.ts not found above ${from}`);
-  }
+/** The project folder (its cdktf.json), wherever this module was compiled or bundled to. */
+function projectRoot(): string {
+  const root = findProjectRoot(__dirname);
+  if (!root) throw new Error(`no cdktf.json above ${__dirname}: the app must run from inside the project`);
+  return root;
 }
 
-export const PROBE_ENTRY = join(projectRoot(__dirname), "lambda-src", "index.ts");
+export const PROBE_ENTRY = join(projectRoot(), "lambda-src", "index.ts");
 
 /** The probe loads one driver; leaving the other out keeps the bundle small (mysql2 with its TLS profiles is ~1 MB minified). */
 export const UNUSED_DRIVERS: Record<"postgres" | "mysql", string[]> = { postgres: ["mysql2", "mysql2/*"], mysql: ["pg"] };

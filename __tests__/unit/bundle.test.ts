@@ -29,6 +29,23 @@ describe("bundleNodeFunction", () => {
     expect(readFileSync(b.zipPath)).toEqual(readFileSync(a.zipPath));
   });
 
+  it("packs extra files in the same bytes whatever order they are given in, and rebuilds when one changes", () => {
+    const a = join(dir, "a.pem");
+    const b = join(dir, "b.pem");
+    writeFileSync(a, "first\n");
+    writeFileSync(b, "second\n");
+    // Separate folders, so each is a real build and not the cache.
+    const one = bundleNodeFunction(entry, { outDir: join(dir, "files-1"), files: { "a.pem": a, "b.pem": b } });
+    const two = bundleNodeFunction(entry, { outDir: join(dir, "files-2"), files: { "b.pem": b, "a.pem": a } });
+    expect(two.sha256Base64).toBe(one.sha256Base64);
+    expect(Object.keys(unzipSync(readFileSync(one.zipPath))).sort()).toEqual(["a.pem", "b.pem", "index.js"]);
+    writeFileSync(b, "changed\n");
+    utimesSync(b, new Date(), new Date(Date.now() + 5000));
+    const three = bundleNodeFunction(entry, { outDir: join(dir, "files-1"), files: { "a.pem": a, "b.pem": b } });
+    expect(three.sha256Base64).not.toBe(one.sha256Base64);
+    expect(Buffer.from(unzipSync(readFileSync(three.zipPath))["b.pem"]).toString()).toBe("changed\n");
+  });
+
   it("rebuilds when an imported file changes", () => {
     const before = bundleNodeFunction(entry, { outDir });
     writeFileSync(helper, "export const greeting = (n: string): string => `hi ${n}`;\n");
