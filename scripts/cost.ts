@@ -4,7 +4,7 @@
  * and the internet data transfer out, which is billed the same with either and so stays outside both totals.
  * Usage: tsx scripts/cost.ts [--gb N]      (make cost GB=N)
  */
-import { NatProvider, RegionPrices, natDeviceCount } from "@fixed-egress/constructs";
+import { CostLine, NatProvider, RegionPrices, natDeviceCount } from "@fixed-egress/constructs";
 import prices from "../config/prices.json";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
@@ -24,9 +24,11 @@ export function pricesFor(region: string): Prices {
   return p;
 }
 
+const total = (lines: CostLine[]) => lines.reduce((sum, line) => sum + line.usd, 0);
+
 /** A provider's monthly total for `devices` devices (brought EIPs are billed all the same). */
 export function providerTotal(provider: NatProvider, region: string, devices: number, gbPerMonth: number): number {
-  return provider.monthlyCost(pricesFor(region), devices, gbPerMonth, HOURS_PER_MONTH).reduce((sum, line) => sum + line.usd, 0);
+  return total(provider.monthlyCost(pricesFor(region), devices, gbPerMonth, HOURS_PER_MONTH));
 }
 
 /** Monthly NAT cost before and after a plan, from what it creates: NAT Gateways, and NAT instances by type. */
@@ -55,23 +57,21 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
     { name: "gateway", lines: NatProvider.gateway().monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
     { name: `instance (${instanceType})`, lines: NatProvider.instance({ instanceType }).monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
   ];
-  const total = (c: (typeof columns)[number]) => c.lines.reduce((s, l) => s + l.usd, 0);
-  const rows = columns.flatMap((c) => c.lines.map((l) => ({ column: c.name, ...l })));
-  const w = Math.max(...rows.map((r) => r.label.length), 30);
+  const w = Math.max(...columns.flatMap((c) => c.lines.map((l) => l.label.length)), 30);
   const lines = [
     `Monthly cost of "${config.name}" in ${config.region}: ${devices} NAT device(s) (natGateways "${config.network.natGateways}"), ${gbPerMonth} GB a month (${HOURS_PER_MONTH} h/month, list prices recorded ${prices.recorded}):`,
   ];
   for (const c of columns) {
     lines.push("", `${c.name}:`);
     for (const l of c.lines) lines.push(`  ${l.label.padEnd(w)}  ${usd(l.usd).padStart(12)}`);
-    lines.push(`  ${"total per month".padEnd(w)}  ${usd(total(c)).padStart(12)}`);
+    lines.push(`  ${"total per month".padEnd(w)}  ${usd(total(c.lines)).padStart(12)}`);
   }
-  const [gateway, instance] = columns.map(total);
+  const [gateway, instance] = columns.map((c) => total(c.lines));
   lines.push(
     "",
     `instance / gateway: ${((instance / gateway) * 100).toFixed(1)}%`,
     `internet data transfer out, ${gbPerMonth} GB (${p.dataTransferOutGb} USD/GB): ${usd(gbPerMonth * p.dataTransferOutGb)} with either NAT, outside both totals`,
-    `This config (natProvider "${config.network.natProvider}"): ${usd(config.network.natProvider === "instance" ? instance : gateway)} per month for the NAT. Billing starts when the NAT device is created.`,
+    `This config (natProvider "${config.network.natProvider}"): ${usd(providerTotal(natProviderOf(config.network), config.region, devices, gbPerMonth))} per month for the NAT. Billing starts when the NAT device is created.`,
   );
   return lines.join("\n");
 }

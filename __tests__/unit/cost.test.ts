@@ -35,6 +35,8 @@ describe("cost", () => {
     expect(ratio).toBeLessThanOrEqual(16);
     expect(ratio).toBe(15.2);
     expect(report).toContain("internet data transfer out, 100 GB (0.114 USD/GB): 11.40 USD with either NAT, outside both totals");
+    expect(report).toContain('This config (natProvider "gateway"): 55.11 USD per month');
+    expect(costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")), 100)).toContain('This config (natProvider "instance"): 8.36 USD per month');
   });
 
   it("counts the config's NAT devices for both providers", () => {
