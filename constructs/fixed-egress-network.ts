@@ -177,6 +177,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly privateSubnets: Subnet[];
   public readonly publicRouteTable: RouteTable;
   public readonly privateRouteTables: RouteTable[];
+  /** Each private route table's 0.0.0.0/0 to its NAT device. */
+  public readonly privateDefaultRoutes: Route[];
   public readonly natProvider: NatProvider;
   /** NAT Gateways (gateway provider), or NAT instances and their network interfaces (instance provider). */
   public readonly natGateways: NatGateway[];
@@ -295,6 +297,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     this.natInstances = nat.instances;
     this.natNetworkInterfaces = nat.networkInterfaces;
     this.natGatewayIds = nat.deviceIds;
+    this.privateDefaultRoutes = nat.routes;
     this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);

@@ -1,6 +1,6 @@
 /** Every default and name pattern is written once, or this proves the copies agree. */
 import schema from "../../config/schema.json";
-import { LAMBDA_DEFAULTS, NAT_MODES } from "../../constructs";
+import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_MODES } from "../../constructs";
 import { NAME_PATTERN } from "../../constructs/fixed-egress-network";
 import { DEFAULT_PORTS, DEFAULT_TLS, TLS_MODES } from "../../lambda-src/settings";
 import { DEFAULT_KEY_PREFIX, DEFAULT_NONCURRENT_VERSION_DAYS, loadConfig } from "../../stacks/config";
@@ -26,6 +26,12 @@ describe("one source of truth", () => {
   it("the schema's name pattern and NAT modes are the construct's", () => {
     expect(props.name.pattern).toBe(NAME_PATTERN.source);
     expect(props.network.properties.natGateways.enum).toEqual([...NAT_MODES]);
+  });
+
+  it("the schema's NAT instance type default is the construct's", () => {
+    expect(props.network.properties.natInstanceType.default).toBe(NAT_INSTANCE_DEFAULTS.instanceType);
+    expect(props.network.properties.natProvider.default).toBe("gateway");
+    expect(loadConfig(LOCAL_CONFIG).network).toMatchObject({ natProvider: "gateway", natInstanceType: NAT_INSTANCE_DEFAULTS.instanceType });
   });
 
   it("the loader applies the state defaults the schema describes", () => {

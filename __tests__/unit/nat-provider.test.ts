@@ -56,6 +56,9 @@ describe("NatProvider", () => {
     });
 
     it("points every private route at that interface", () => {
+      let network!: FixedEgressNetwork;
+      synthStack((scope) => (network = new FixedEgressNetwork(scope, "network", networkProps({ natProvider: NatProvider.instance() }))));
+      expect(network.privateDefaultRoutes.map((r) => r.node.id)).toEqual(["default-route-0", "default-route-1"]);
       const [eni] = one(s, "aws_network_interface");
       for (const i of [0, 1]) {
         const [, route] = byPath(s, "aws_route", `private/default-route-${i}`);
