@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 
-.PHONY: help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: adopt help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -87,6 +87,9 @@ test-consumer: install-test
 
 clean:
 	rm -rf cdktf.out dist constructs/dist .run .build
+
+adopt: node_modules/.install-stamp  ## write config/$(NAME).json from a hand-built network (VPC=vpc-… NAME=…), to import it with its egress IP
+	@$(TSX) scripts/adopt.ts --vpc "$(VPC)" --name "$(NAME)" $(if $(OUT),--out "$(OUT)") $(ARGS)
 
 drift: node_modules/.install-stamp  ## refresh-only plan of both stacks: what changed outside Terraform (exit 2 when something did)
 	@$(TSX) scripts/drift.ts

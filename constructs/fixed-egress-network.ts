@@ -21,8 +21,9 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { AdoptedNetwork, AdoptedResource, EIPALLOC_ID, RouteTableGroup, adoptInto, checkAdoption, routeImportId, routeTableGroups } from "./adopt";
 import { ValidationError } from "./errors";
-import { NAT_MODES, NatMode, NatProvider, natDeviceCount } from "./nat-provider";
+import { NAT_MODES, NatMode, NatProvider, NatRouteTable, natDeviceCount } from "./nat-provider";
 import { mergeTags } from "./tags";
 import { rolePrefix } from "./names";
 import { Problems, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
@@ -94,12 +95,19 @@ export interface FixedEgressNetworkProps {
   readonly flowLogs?: FlowLogsProps;
   /** Tags on every resource, after `Name`. @default {} */
   readonly tags?: Record<string, string>;
+  /**
+   * A network built by hand, adopted by Terraform import blocks in the shape it has: subnets, route tables
+   * (shared ones stay shared; the VPC's main route table keeps its implicit associations), their 0.0.0.0/0
+   * routes and associations, NAT Gateways and their Elastic IPs (the egress IPs stay). Existing tags are
+   * kept; only this construct's tags are added. Needs `existingVpcId`. `make adopt` writes it from what it finds.
+   * @default - every resource is created
+   */
+  readonly adopt?: AdoptedNetwork;
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
 const IGW_ID = /^igw-[0-9a-f]{8,17}$/;
-const EIPALLOC_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 
 /** Every problem with the props at once; empty when they can work. Shared by the constructor and the config loader. */
 export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
@@ -139,6 +147,16 @@ export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
       p.add("protectEgressIps", "is true with eipAllocationIds; brought Elastic IPs are never released by this stack, so drop protectEgressIps");
     }
   }
+  if (props.adopt !== undefined && NAT_MODES.includes(mode)) {
+    checkAdoption(p, props.adopt, {
+      existingVpcId: props.existingVpcId,
+      azCount: props.availabilityZones.length,
+      deviceCount: natDeviceCount(mode, props.availabilityZones.length),
+      perAz: mode === "perAz",
+      eipAllocationIds: props.eipAllocationIds,
+      natAdoptionProblem: (props.natProvider ?? NatProvider.gateway()).adoptionProblem(),
+    });
+  }
   if (props.flowLogs) checkRetention(p, "flowLogs.retentionDays", props.flowLogs.retentionDays);
   return p;
 }
@@ -175,8 +193,11 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly internetGateway?: InternetGateway;
   public readonly publicSubnets: Subnet[];
   public readonly privateSubnets: Subnet[];
-  public readonly publicRouteTable: RouteTable;
+  /** The public route tables this construct manages (one, or the adopted ones; never the VPC's main route table). */
+  public readonly publicRouteTables: RouteTable[];
+  /** The private route tables it manages (one per AZ, or the adopted ones, shared ones once). */
   public readonly privateRouteTables: RouteTable[];
+  public readonly publicRouteTableIds: string[];
   /** Each private route table's 0.0.0.0/0 to its NAT device. */
   public readonly privateDefaultRoutes: Route[];
   public readonly natProvider: NatProvider;
@@ -210,7 +231,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
 
     const name = props.name;
     const azs = props.availabilityZones;
-    const tags = (tagName: string) => mergeTags(tagName, props.tags);
+    // An adopted resource's own tags come last: what it is called today stays.
+    const tags = (tagName: string, existing?: Record<string, string>) => mergeTags(tagName, props.tags, existing);
     const mode = props.natGateways ?? "single";
 
     if (props.existingVpcId) {
@@ -240,40 +262,50 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       igwId = this.internetGateway.id;
     }
 
-    // One subnet per AZ under `scope` ("public" or "private"), named <scope>-<name>-<az>.
-    const subnets = (scope: Construct, cidrs: string[], mapPublicIpOnLaunch: boolean) =>
-      azs.map(
-        (az, i) =>
+    const adopt = props.adopt;
+    // One subnet per AZ under `scope` ("public" or "private"), named <scope>-<name>-<az>; adopted ones imported.
+    const subnets = (scope: Construct, cidrs: string[], mapPublicIpOnLaunch: boolean, adopted: AdoptedResource[] | undefined) =>
+      azs.map((az, i) =>
+        adoptInto(
           new Subnet(scope, `subnet-${i}`, {
             vpcId: this.vpcId,
             availabilityZone: az,
             cidrBlock: cidrs[i],
             mapPublicIpOnLaunch,
-            tags: tags(`${scope.node.id}-${name}-${az}`),
+            tags: tags(`${scope.node.id}-${name}-${az}`, adopted?.[i].tags),
           }),
+          adopted?.[i].id,
+        ),
       );
 
     const pub = new Construct(this, "public");
-    this.publicSubnets = subnets(pub, props.publicSubnetCidrs, props.mapPublicIpOnLaunch ?? false);
-    this.publicRouteTable = new RouteTable(pub, "route-table", { vpcId: this.vpcId, tags: tags(`public-routing-${name}`) });
-    const publicDefault = new Route(pub, "default-route", {
-      routeTableId: this.publicRouteTable.id,
-      destinationCidrBlock: "0.0.0.0/0",
-      gatewayId: igwId,
+    this.publicSubnets = subnets(pub, props.publicSubnetCidrs, props.mapPublicIpOnLaunch ?? false, adopt?.publicSubnets);
+    // One public table for all AZs (or the adopted ones); the first keeps the ids it always had.
+    const publicTables = this.routeTables(pub, routeTableGroups(azs.length, adopt?.publicRouteTables, "shared"), this.publicSubnets, {
+      id: (j) => (j === 0 ? "route-table" : `route-table-${j}`),
+      name: () => `public-routing-${name}`,
+      tags,
+      adoptedSubnets: adopt?.publicSubnets,
     });
-    this.publicSubnets.forEach(
-      (subnet, i) => new RouteTableAssociation(pub, `association-${i}`, { subnetId: subnet.id, routeTableId: this.publicRouteTable.id }),
+    const publicDefaults = publicTables.map((t, j) =>
+      adoptInto(
+        new Route(pub, j === 0 ? "default-route" : `default-route-${j}`, { routeTableId: t.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igwId }),
+        t.adoptedId && routeImportId(t.adoptedId),
+      ),
     );
+    this.publicRouteTables = publicTables.flatMap((t) => (t.resource ? [t.resource] : []));
+    this.publicRouteTableIds = publicTables.map((t) => t.id);
 
     const priv = new Construct(this, "private");
-    this.privateSubnets = subnets(priv, props.privateSubnetCidrs, false);
+    this.privateSubnets = subnets(priv, props.privateSubnetCidrs, false, adopt?.privateSubnets);
     // One route table per AZ with either mode, so moving from single to perAz only changes routes.
-    this.privateRouteTables = azs.map(
-      (az, i) => new RouteTable(priv, `route-table-${i}`, { vpcId: this.vpcId, tags: tags(`private-routing-${name}-${az}`) }),
-    );
-    this.privateRouteTables.forEach(
-      (table, i) => new RouteTableAssociation(priv, `association-${i}`, { subnetId: this.privateSubnets[i].id, routeTableId: table.id }),
-    );
+    const privateTables = this.routeTables(priv, routeTableGroups(azs.length, adopt?.privateRouteTables, "perAz"), this.privateSubnets, {
+      id: (j) => `route-table-${j}`,
+      name: (azIndexes) => `private-routing-${name}${azIndexes.length === 1 ? `-${azs[azIndexes[0]]}` : ""}`,
+      tags,
+      adoptedSubnets: adopt?.privateSubnets,
+    });
+    this.privateRouteTables = privateTables.flatMap((t) => (t.resource ? [t.resource] : []));
 
     this.natProvider = props.natProvider ?? NatProvider.gateway();
     const nat = this.natProvider.configure(new Construct(this, "nat"), {
@@ -282,13 +314,14 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       availabilityZones: azs,
       publicSubnets: this.publicSubnets,
       privateSubnetCidrs: props.privateSubnetCidrs,
-      privateRouteTables: this.privateRouteTables,
+      privateRouteTables: privateTables,
       routeScope: priv,
       deviceCount: natDeviceCount(mode, azs.length),
       eipAllocationIds: props.eipAllocationIds,
       protectEgressIps: props.protectEgressIps,
+      adoptedNatGateways: adopt?.natGateways,
       // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
-      dependsOn: [publicDefault, ...(this.internetGateway ? [this.internetGateway] : [])],
+      dependsOn: [...publicDefaults, ...(this.internetGateway ? [this.internetGateway] : [])],
       tags,
     });
     this.egressIps = nat.egressIps;
@@ -298,7 +331,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     this.natNetworkInterfaces = nat.networkInterfaces;
     this.natGatewayIds = nat.deviceIds;
     this.privateDefaultRoutes = nat.routes;
-    this.privateRouteTableIds = this.privateRouteTables.map((t) => t.id);
+    this.privateRouteTableIds = privateTables.map((t) => t.id);
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
     this.privateSubnetIds = this.privateSubnets.map((s) => s.id);
 
@@ -314,6 +347,36 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     }
 
     if (props.flowLogs) this.flowLog = this.addFlowLogs(name, props.flowLogs, tags);
+  }
+
+  /**
+   * A route table per group and each subnet's association with it, under `scope`. An adopted table and its
+   * associations are imported; the VPC's main route table is neither created nor imported (AWS deletes it only
+   * with the VPC), and subnets that use it implicitly get no association.
+   */
+  private routeTables(
+    scope: Construct,
+    groups: RouteTableGroup[],
+    subnets: Subnet[],
+    o: {
+      id: (j: number) => string;
+      name: (azIndexes: number[]) => string;
+      tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
+      adoptedSubnets?: AdoptedResource[];
+    },
+  ): (NatRouteTable & { resource?: RouteTable })[] {
+    return groups.map((group, j) => {
+      const adopted = group.adopted;
+      if (adopted?.main) return { id: adopted.id, azIndex: group.azIndexes[0], adoptedId: adopted.id };
+      const table = adoptInto(new RouteTable(scope, o.id(j), { vpcId: this.vpcId, tags: o.tags(o.name(group.azIndexes), adopted?.tags) }), adopted?.id);
+      for (const i of group.azIndexes) {
+        adoptInto(
+          new RouteTableAssociation(scope, `association-${i}`, { subnetId: subnets[i].id, routeTableId: table.id }),
+          adopted && `${o.adoptedSubnets![i].id}/${adopted.id}`,
+        );
+      }
+      return { id: table.id, azIndex: group.azIndexes[0], adoptedId: adopted?.id, resource: table };
+    });
   }
 
   /** The region, looked up once for whatever needs it (the S3 endpoint's service name, the flow-log trust). */

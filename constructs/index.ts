@@ -1,7 +1,9 @@
 export { FixedEgressNetwork, NAME_PATTERN, NETWORK_OUTPUTS, DEFAULT_VPC_CIDR, networkOutputs, validateNetworkProps } from "./fixed-egress-network";
 export type { FixedEgressNetworkProps, FlowLogsProps, IPrivateNetwork } from "./fixed-egress-network";
+export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway } from "./adopt";
+export { routeImportId } from "./adopt";
 export { NatProvider, NAT_MODES, NAT_INSTANCE_DEFAULTS, isArm64, natDeviceCount } from "./nat-provider";
-export type { NatMode, NatInstanceProps, ConfigureNatOptions, NatResult, RegionPrices, CostLine } from "./nat-provider";
+export type { NatMode, NatInstanceProps, ConfigureNatOptions, NatResult, NatRouteTable, RegionPrices, CostLine } from "./nat-provider";
 export { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
 export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";

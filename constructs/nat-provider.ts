@@ -8,9 +8,9 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
 import { Route } from "@cdktf/provider-aws/lib/route";
-import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { AdoptedNatGateway, adoptInto, routeImportId } from "./adopt";
 import { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 
 /** `single`: one NAT device for all AZs (cheapest; one AZ's outage cuts egress). `perAz`: one per AZ. */
@@ -37,6 +37,16 @@ export interface CostLine {
   readonly usd: number;
 }
 
+/** A private route table as a NAT provider sees it: where its 0.0.0.0/0 goes. */
+export interface NatRouteTable {
+  /** the table's id (a token when the network creates the table) */
+  readonly id: string;
+  /** the AZ whose device it uses when there is one device per AZ */
+  readonly azIndex: number;
+  /** the existing table's id when it is adopted: its 0.0.0.0/0 route is imported, not created @default - a new route */
+  readonly adoptedId?: string;
+}
+
 export interface ConfigureNatOptions {
   /** the `name` of the network, for Name tags */
   readonly name: string;
@@ -46,16 +56,19 @@ export interface ConfigureNatOptions {
   readonly publicSubnets: Subnet[];
   /** the private subnets' ranges: what a NAT device admits */
   readonly privateSubnetCidrs: string[];
-  /** one per AZ; each gets its 0.0.0.0/0 route (`default-route-<i>`) under `routeScope` */
-  readonly privateRouteTables: RouteTable[];
+  /** the private route tables (one per AZ, or fewer when adopted ones are shared); table `j` gets its 0.0.0.0/0 route `default-route-<j>` under `routeScope` */
+  readonly privateRouteTables: NatRouteTable[];
   readonly routeScope: Construct;
   readonly deviceCount: number;
   /** brought Elastic IP allocations, one per device @default - new Elastic IPs */
   readonly eipAllocationIds?: string[];
   readonly protectEgressIps?: boolean;
+  /** existing NAT Gateways (and their Elastic IPs) to import, one per device @default - new devices */
+  readonly adoptedNatGateways?: AdoptedNatGateway[];
   /** what a device must wait for (the Internet Gateway and its route) */
   readonly dependsOn: ITerraformDependable[];
-  readonly tags: (name: string) => Record<string, string>;
+  /** a resource's tags from its Name (and, for an adopted resource, the tags it has today) */
+  readonly tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
 }
 
 export interface NatResult {
@@ -90,15 +103,22 @@ function elasticIp(scope: Construct, i: number, o: ConfigureNatOptions, eips: Ei
   const brought = o.eipAllocationIds?.[i];
   if (brought) return { allocationId: brought, publicIp: new DataAwsEip(scope, `brought-eip-${i}`, { id: brought }).publicIp };
   const lifecycle: TerraformResourceLifecycle | undefined = o.protectEgressIps ? { preventDestroy: true } : undefined;
-  const eip = new Eip(scope, `eip-${i}`, { domain: "vpc", lifecycle, tags: o.tags(`egress-${o.name}-${o.availabilityZones[i]}`) });
+  const adopted = o.adoptedNatGateways?.[i];
+  const eip = adoptInto(
+    new Eip(scope, `eip-${i}`, { domain: "vpc", lifecycle, tags: o.tags(`egress-${o.name}-${o.availabilityZones[i]}`, adopted?.eipTags) }),
+    adopted?.allocationId,
+  );
   eips.push(eip);
   return { allocationId: eip.allocationId, publicIp: eip.publicIp };
 }
 
-/** Each private route table's 0.0.0.0/0, through device `i` (perAz) or device 0 (single); `target` names the device. */
+/** Each private route table's 0.0.0.0/0, through its AZ's device (perAz) or device 0 (single); `target` names the device. */
 function defaultRoutes(o: ConfigureNatOptions, target: (device: number) => { natGatewayId: string } | { networkInterfaceId: string }): Route[] {
-  return o.privateRouteTables.map(
-    (table, i) => new Route(o.routeScope, `default-route-${i}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target(o.deviceCount > 1 ? i : 0) }),
+  return o.privateRouteTables.map((table, j) =>
+    adoptInto(
+      new Route(o.routeScope, `default-route-${j}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target(o.deviceCount > 1 ? table.azIndex : 0) }),
+      table.adoptedId && routeImportId(table.adoptedId),
+    ),
   );
 }
 
@@ -125,6 +145,11 @@ export abstract class NatProvider {
 
   /** The monthly cost of `devices` devices carrying `gbPerMonth`, line by line (the public IPv4 included). */
   public abstract monthlyCost(prices: RegionPrices, devices: number, gbPerMonth: number, hoursPerMonth: number): CostLine[];
+
+  /** Why this provider cannot adopt existing NAT Gateways (`adopt.natGateways`), or undefined when it can. */
+  public adoptionProblem(): string | undefined {
+    return undefined;
+  }
 }
 
 class NatGatewayProvider extends NatProvider {
@@ -133,16 +158,18 @@ class NatGatewayProvider extends NatProvider {
   public configure(scope: Construct, o: ConfigureNatOptions): NatResult {
     const eips: Eip[] = [];
     const ips = Array.from({ length: o.deviceCount }, (_, i) => elasticIp(scope, i, o, eips));
-    const natGateways = ips.map(
-      ({ allocationId }, i) =>
+    const natGateways = ips.map(({ allocationId }, i) =>
+      adoptInto(
         new NatGateway(scope, `gateway-${i}`, {
           allocationId,
           connectivityType: "public",
           subnetId: o.publicSubnets[i].id,
-          tags: o.tags(`nat-${o.name}-${o.availabilityZones[i]}`),
+          tags: o.tags(`nat-${o.name}-${o.availabilityZones[i]}`, o.adoptedNatGateways?.[i]?.tags),
           // The NAT Gateway cannot send traffic before the VPC has its Internet Gateway route.
           dependsOn: o.dependsOn,
         }),
+        o.adoptedNatGateways?.[i]?.id,
+      ),
     );
     const routes = defaultRoutes(o, (d) => ({ natGatewayId: natGateways[d].id }));
     return { egressIps: ips.map((x) => x.publicIp), deviceIds: natGateways.map((g) => g.id), eips, routes, natGateways, instances: [], networkInterfaces: [] };
@@ -219,6 +246,10 @@ class NatInstanceProvider extends NatProvider {
     }
     const routes = defaultRoutes(o, (d) => ({ networkInterfaceId: networkInterfaces[d].id }));
     return { egressIps, deviceIds: networkInterfaces.map((n) => n.id), eips, routes, natGateways: [], instances, networkInterfaces };
+  }
+
+  public adoptionProblem(): string {
+    return "is \"instance\" with adopt.natGateways; an adopted network keeps its NAT Gateways, so use the gateway provider (a move to NAT instances is a later, reviewed change)";
   }
 
   public monthlyCost(p: RegionPrices, devices: number, _gb: number, hours: number): CostLine[] {

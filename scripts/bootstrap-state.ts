@@ -14,6 +14,7 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
@@ -218,6 +219,18 @@ export async function checkStateBucket(config: AppConfig): Promise<void> {
     const restarted = config.emulator ? " (the emulator keeps everything in memory: was it restarted?)" : "";
     throw new Error(`the state bucket ${bucket} does not exist in ${region}${restarted}; create it with: make bootstrap`);
   }
+}
+
+/**
+ * The state object of `stack` in the config's bucket, when it exists (`s3://<bucket>/<key>`); undefined when
+ * it or the bucket does not exist, or the backend is local.
+ */
+export async function existingStateOf(config: AppConfig, stack: string): Promise<string | undefined> {
+  if (config.backend.type !== "s3") return undefined;
+  const { bucket, s3 } = stateBucket(config, config.backend);
+  const key = `${config.backend.keyPrefix}/${stack}.tfstate`;
+  const found = await aws(config, () => orMissing(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))));
+  return found ? `s3://${bucket}/${key}` : undefined;
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-"""The local AWS emulator: moto's server with two patches that make it behave like AWS.
+"""The local AWS emulator: moto's server with three patches that make it behave like AWS.
 
 1. AWS releases a NAT Gateway's network interface when the gateway is deleted, and with it the Elastic IP's
    association, so the same allocation can go to a replacement gateway. moto (5.2.5) keeps the address
@@ -7,8 +7,11 @@
    instance's interface at device index 0) when the instance terminates, and they become available. moto
    keeps them attached and refuses to detach index 0, so a NAT-instance network could not be destroyed:
    here they are free once the instance terminates.
+3. AWS creates a NAT Gateway with ConnectivityType "public" when the request leaves it out (as the console and
+   most hand-built networks do) and always reports it. moto stores and reports nothing, so importing such a
+   gateway into Terraform (make adopt) planned a replacement: here it defaults to "public".
 README ("Known differences from AWS") describes both; __tests__/e2e/main-job.test.ts and
-__tests__/e2e/nat-instance.test.ts pin them.
+__tests__/e2e/nat-instance.test.ts and __tests__/e2e/adopt.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
 """
 import sys
@@ -52,6 +55,15 @@ def terminate(self):
 
 
 Instance.terminate = terminate
+
+_create_nat_gateway = NatGatewayBackend.create_nat_gateway
+
+
+def create_nat_gateway(self, subnet_id, allocation_id, tags=None, connectivity_type="public"):
+    return _create_nat_gateway(self, subnet_id, allocation_id, tags, connectivity_type or "public")
+
+
+NatGatewayBackend.create_nat_gateway = create_nat_gateway
 
 if __name__ == "__main__":
     main(sys.argv[1:])

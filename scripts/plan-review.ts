@@ -275,11 +275,13 @@ export function reviewPlan(plan: PlanJson, stack: string): StackReview {
   const region = regionOf(plan);
   const monthlyCostUsd = region ? monthlyNatCost(region, before, after) : undefined;
   const egress = plan.output_changes?.egress_ips;
+  // Before its first apply an adopted network has no output yet, but its imported Elastic IPs are the egress today.
+  const imported = changes.filter((c) => c.type === "aws_eip" && c.change.importing).map((c) => str(c.change.before?.public_ip) ?? "unknown");
   return {
     stack,
     actions,
     counts,
-    egressBefore: ipList(egress?.before),
+    egressBefore: egress?.before ? ipList(egress.before) : imported,
     egressAfter: ipsAfter(egress),
     findings,
     warnings,

@@ -1,0 +1,83 @@
+/**
+ * A network built as an operator builds it in the AWS console, step by step, through the SDK: what
+ * `make adopt` is for. Nothing here knows of fixed-egress (no project tags, default request values).
+ */
+import {
+  AllocateAddressCommand,
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeRouteTablesCommand,
+  EC2Client,
+  ResourceType,
+} from "@aws-sdk/client-ec2";
+
+const named = (type: ResourceType, name: string, extra: Record<string, string> = {}) => [
+  { ResourceType: type, Tags: [{ Key: "Name", Value: name }, ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value }))] },
+];
+
+export interface ConsoleNetwork {
+  readonly vpcId: string;
+  readonly internetGatewayId: string;
+  readonly mainRouteTableId: string;
+  readonly publicRouteTableId: string;
+  readonly privateRouteTableId: string;
+  /** [1a, 1c] */
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly natGatewayId: string;
+  readonly allocationId: string;
+  readonly publicIp: string;
+}
+
+/**
+ * VPC 10.30.0.0/16 with an Internet Gateway; public subnets in 1a (left on the VPC's main route table, whose
+ * 0.0.0.0/0 goes to the gateway) and 1c (its own table `public-rt`); one NAT Gateway with an Elastic IP in
+ * the 1a public subnet; private subnets in 1a and 1c sharing one table `private-rt` whose 0.0.0.0/0 goes to
+ * the NAT Gateway.
+ */
+export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cidr = "10.30"): Promise<ConsoleNetwork> {
+  const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16`, TagSpecifications: named("vpc", `${prefix}-vpc`) }));
+  const vpcId = Vpc!.VpcId!;
+  const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: named("internet-gateway", `${prefix}-igw`) }));
+  const igw = InternetGateway!.InternetGatewayId!;
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
+  const subnet = async (name: string, block: string, az: string) =>
+    (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.${block}`, AvailabilityZone: az, TagSpecifications: named("subnet", `${prefix}-${name}`, { Team: "orders" }) }))).Subnet!.SubnetId!;
+  const publicA = await subnet("public-a", "0.0/24", "ap-northeast-1a");
+  const publicC = await subnet("public-c", "1.0/24", "ap-northeast-1c");
+  const privateA = await subnet("private-a", "10.0/24", "ap-northeast-1a");
+  const privateC = await subnet("private-c", "11.0/24", "ap-northeast-1c");
+
+  const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, { Name: "association.main", Values: ["true"] }] }));
+  const main = RouteTables![0].RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: main, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+  const table = async (name: string) => (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: named("route-table", `${prefix}-${name}`) }))).RouteTable!.RouteTableId!;
+  const publicRt = await table("public-rt");
+  await ec2.send(new CreateRouteCommand({ RouteTableId: publicRt, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicRt, SubnetId: publicC }));
+
+  const { AllocationId, PublicIp } = await ec2.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: named("elastic-ip", `${prefix}-egress`) }));
+  // No ConnectivityType, as the console's form and `aws ec2 create-nat-gateway` leave it out by default.
+  const { NatGateway } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: publicA, AllocationId, TagSpecifications: named("natgateway", `${prefix}-nat`) }));
+  const privateRt = await table("private-rt");
+  await ec2.send(new CreateRouteCommand({ RouteTableId: privateRt, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: NatGateway!.NatGatewayId }));
+  for (const s of [privateA, privateC]) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privateRt, SubnetId: s }));
+  return {
+    vpcId,
+    internetGatewayId: igw,
+    mainRouteTableId: main,
+    publicRouteTableId: publicRt,
+    privateRouteTableId: privateRt,
+    publicSubnetIds: [publicA, publicC],
+    privateSubnetIds: [privateA, privateC],
+    natGatewayId: NatGateway!.NatGatewayId!,
+    allocationId: AllocationId!,
+    publicIp: PublicIp!,
+  };
+}

@@ -1,0 +1,151 @@
+import { TerraformResource, Token } from "cdktf";
+import { Problems, checkPattern } from "./validate";
+
+/** An existing resource to bring under management by a Terraform import block. */
+export interface AdoptedResource {
+  /** its AWS id (subnet-…, rtb-…, nat-…) */
+  readonly id: string;
+  /** the tags it has today: kept as they are; only the tags this construct adds are new. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+export interface AdoptedRouteTable extends AdoptedResource {
+  /**
+   * The VPC's main route table. Its 0.0.0.0/0 route is managed; the table itself, and the subnets that use it
+   * implicitly, are left as they are (AWS deletes it only with the VPC). @default false
+   */
+  readonly main?: boolean;
+}
+
+export interface AdoptedNatGateway extends AdoptedResource {
+  /** the allocation of its Elastic IP (eipalloc-…), imported too: the egress IP stays */
+  readonly allocationId: string;
+  /** the Elastic IP's tags today. @default {} */
+  readonly eipTags?: Record<string, string>;
+}
+
+/**
+ * A network built by hand, adopted as it is. Lists run in `availabilityZones` order; a route table used
+ * by several subnets appears once per subnet and stays one shared table.
+ */
+export interface AdoptedNetwork {
+  /** one per AZ */
+  readonly publicSubnets: AdoptedResource[];
+  /** one per AZ */
+  readonly privateSubnets: AdoptedResource[];
+  /** the route table each public subnet uses, one per AZ */
+  readonly publicRouteTables: AdoptedRouteTable[];
+  /** the route table each private subnet uses, one per AZ */
+  readonly privateRouteTables: AdoptedRouteTable[];
+  /** one per NAT device (`natGateways`: one for "single", one per AZ for "perAz") */
+  readonly natGateways: AdoptedNatGateway[];
+}
+
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
+const NAT_GATEWAY_ID = /^nat-[0-9a-f]{8,17}$/;
+export const EIPALLOC_ID = /^eipalloc-[0-9a-f]{8,17}$/;
+
+/** Terraform's import id of a route: `<route table id>_<destination>`. */
+export const routeImportId = (routeTableId: string, destination = "0.0.0.0/0") => `${routeTableId}_${destination}`;
+
+/** Adds an import block to `resource` when there is an id to import it from. */
+export function adoptInto<T extends TerraformResource>(resource: T, importId: string | undefined): T {
+  if (importId !== undefined) resource.importFrom(importId);
+  return resource;
+}
+
+/**
+ * One group per route table: the subnets (AZ indexes) that share it, in order of first use. Without adopted
+ * tables, `fresh` decides: one table for all AZs (public) or one per AZ (private).
+ */
+export interface RouteTableGroup {
+  readonly azIndexes: number[];
+  readonly adopted?: AdoptedRouteTable;
+}
+
+export function routeTableGroups(azCount: number, adopted: AdoptedRouteTable[] | undefined, fresh: "shared" | "perAz"): RouteTableGroup[] {
+  if (!adopted) return fresh === "shared" ? [{ azIndexes: Array.from({ length: azCount }, (_, i) => i) }] : Array.from({ length: azCount }, (_, i) => ({ azIndexes: [i] }));
+  const groups: { azIndexes: number[]; adopted: AdoptedRouteTable }[] = [];
+  adopted.forEach((table, i) => {
+    const group = groups.find((g) => g.adopted.id === table.id);
+    if (group) group.azIndexes.push(i);
+    else groups.push({ azIndexes: [i], adopted: table });
+  });
+  return groups;
+}
+
+const tagProblems = (p: Problems, field: string, tags: Record<string, string> | undefined) => {
+  for (const key of Object.keys(tags ?? {})) {
+    if (key.startsWith("aws:")) p.add(`${field}.${key}`, "is a tag key AWS reserves (aws:…); remove it, AWS keeps it on the resource anyway");
+  }
+};
+
+/**
+ * Every problem with `adopt`, given the rest of the props: ids, one entry per AZ or device, tables that
+ * can be shared, and what the NAT provider can adopt (`natAdoptionProblem`).
+ */
+export function checkAdoption(
+  p: Problems,
+  adopt: AdoptedNetwork,
+  o: { existingVpcId?: string; azCount: number; deviceCount: number; perAz: boolean; eipAllocationIds?: string[]; natAdoptionProblem?: string },
+): void {
+  const lists = ["publicSubnets", "privateSubnets", "publicRouteTables", "privateRouteTables", "natGateways"] as const;
+  for (const k of lists) {
+    if (!Array.isArray(adopt[k])) {
+      p.add(`adopt.${k}`, "is missing; give one entry per availability zone (natGateways: per NAT device), as make adopt writes them");
+      return;
+    }
+    if (Token.isUnresolved(adopt[k])) {
+      p.add(`adopt.${k}`, "is a Terraform token; adopted resources are listed as values, one per availability zone");
+      return;
+    }
+  }
+  if (o.existingVpcId === undefined) p.add("adopt", "is set without existingVpcId; adopted resources live in an existing VPC: set existingVpcId to it");
+  if (o.eipAllocationIds !== undefined) p.add("eipAllocationIds", "is set with adopt; adopted NAT Gateways keep their own Elastic IPs (adopt.natGateways[].allocationId): drop eipAllocationIds");
+  if (o.natAdoptionProblem) p.add("natProvider", o.natAdoptionProblem);
+  const perAzLists = [
+    ["publicSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
+    ["privateSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
+    ["publicRouteTables", ROUTE_TABLE_ID, "rtb-0a1b2c3d4e5f67890"],
+    ["privateRouteTables", ROUTE_TABLE_ID, "rtb-0a1b2c3d4e5f67890"],
+  ] as const;
+  for (const [k, pattern, example] of perAzLists) {
+    const list = adopt[k] as AdoptedResource[];
+    if (list.length !== o.azCount) p.add(`adopt.${k}`, `has ${list.length} entr${list.length === 1 ? "y" : "ies"} for ${o.azCount} availability zone(s); give exactly one per availability zone, in the same order`);
+    list.forEach((r, i) => {
+      checkPattern(p, `adopt.${k}[${i}].id`, r.id, pattern, `give an id such as "${example}"`);
+      tagProblems(p, `adopt.${k}[${i}].tags`, r.tags);
+    });
+  }
+  for (const k of ["publicSubnets", "privateSubnets"] as const) {
+    adopt[k].forEach((s, i) => {
+      const first = [...adopt.publicSubnets, ...adopt.privateSubnets].findIndex((x) => x.id === s.id);
+      const at = first < adopt.publicSubnets.length ? `publicSubnets[${first}]` : `privateSubnets[${first - adopt.publicSubnets.length}]`;
+      if (at !== `${k}[${i}]`) p.add(`adopt.${k}[${i}].id`, `"${s.id}" is already adopt.${at}; each subnet is public or private, once`);
+    });
+  }
+  const publicIds = new Set(adopt.publicRouteTables.map((t) => t.id));
+  adopt.privateRouteTables.forEach((t, i) => {
+    if (publicIds.has(t.id)) p.add(`adopt.privateRouteTables[${i}].id`, `"${t.id}" is also a public route table; a table sends 0.0.0.0/0 either to the Internet Gateway or to a NAT, so give the private subnets their own table`);
+    const first = adopt.privateRouteTables.findIndex((x) => x.id === t.id);
+    if (first !== i && o.perAz) {
+      p.add(`adopt.privateRouteTables[${i}].id`, `"${t.id}" is shared with privateRouteTables[${first}], but natGateways "perAz" points each AZ's table at its own NAT Gateway; give each private subnet its own table, or use natGateways "single"`);
+    }
+  });
+  for (const k of ["publicRouteTables", "privateRouteTables"] as const) {
+    adopt[k].forEach((t, i) => {
+      const first = adopt[k].find((x) => x.id === t.id)!;
+      if (Boolean(first.main) !== Boolean(t.main)) p.add(`adopt.${k}[${i}].main`, `disagrees with an earlier entry of the same table "${t.id}"; a table is the VPC's main route table or not`);
+    });
+  }
+  if (adopt.natGateways.length !== o.deviceCount) {
+    p.add("adopt.natGateways", `has ${adopt.natGateways.length} NAT Gateway(s) for ${o.deviceCount} NAT device(s); give exactly ${o.deviceCount}, one per device (natGateways "single": one; "perAz": one per availability zone)`);
+  }
+  adopt.natGateways.forEach((n, i) => {
+    checkPattern(p, `adopt.natGateways[${i}].id`, n.id, NAT_GATEWAY_ID, 'give an id such as "nat-0a1b2c3d4e5f67890"');
+    checkPattern(p, `adopt.natGateways[${i}].allocationId`, n.allocationId, EIPALLOC_ID, 'give the allocation id of its Elastic IP, such as "eipalloc-0a1b2c3d4e5f67890"');
+    tagProblems(p, `adopt.natGateways[${i}].tags`, n.tags);
+    tagProblems(p, `adopt.natGateways[${i}].eipTags`, n.eipTags);
+  });
+}
