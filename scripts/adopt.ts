@@ -108,11 +108,12 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
   const tableOf = (s: Subnet) => f.routeTables.find((t) => t.Associations?.some((a) => a.SubnetId === s.SubnetId)) ?? main;
   const tableLabel = (t: RouteTable) => `route table ${label(t.RouteTableId!, t.Tags)}${t === main ? " (the VPC's main route table)" : ""}`;
 
-  const roleOf = (s: Subnet): Role => {
-    const table = tableOf(s);
+  // Each route table decides the role of the subnets that use it; a refusal names the table once, with its subnets.
+  const roleOf = (table: RouteTable | undefined, users: Subnet[]): Role => {
     const r = table?.Routes?.find((x) => x.DestinationCidrBlock === DEFAULT);
     if (!table || !r) return { kind: "isolated" };
-    const where = `subnet ${label(s.SubnetId!, s.Tags)} in ${s.AvailabilityZone}: its ${tableLabel(table)} sends ${DEFAULT} to ${targetOf(r)}`;
+    const subnets = users.map((s) => `${label(s.SubnetId!, s.Tags)} in ${s.AvailabilityZone}`).join(", ");
+    const where = `${tableLabel(table)}, used by subnet${users.length > 1 ? "s" : ""} ${subnets}, sends ${DEFAULT} to ${targetOf(r)}`;
     if (r.State === "blackhole") return { kind: "refused", why: `${where}, which no longer exists (a blackhole route); point the route at the Internet Gateway or a NAT Gateway, or delete it, then run make adopt again` };
     if (r.GatewayId === f.internetGatewayId) return { kind: "public" };
     if (r.NatGatewayId) return { kind: "private", nat: r.NatGatewayId };
@@ -125,8 +126,15 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     return { kind: "refused", why: `${where}, which is neither the VPC's Internet Gateway ${f.internetGatewayId} nor a NAT Gateway; make adopt cannot tell what egress IP it leaves from` };
   };
 
-  const roles = new Map(f.subnets.map((s) => [s.SubnetId!, roleOf(s)]));
-  for (const r of roles.values()) if (r.kind === "refused") problems.push(r.why);
+  const tables = [...new Set(f.subnets.map(tableOf))];
+  const roles = new Map<string, Role>();
+  for (const t of tables) {
+    const users = f.subnets.filter((s) => tableOf(s) === t);
+    const role = roleOf(t, users);
+    if (role.kind === "refused") problems.push(role.why);
+    for (const s of users) roles.set(s.SubnetId!, role);
+  }
+  if (problems.length > 0) return { problems };
   const bySubnet = (kind: Role["kind"]) => f.subnets.filter((s) => roles.get(s.SubnetId!)!.kind === kind);
   const publics = bySubnet("public");
   const privates = bySubnet("private");

@@ -1,0 +1,176 @@
+/**
+ * make adopt on the emulator, as a user runs it: a network built by hand through the API (as in the console),
+ * adopted into a config, planned (imports only, nothing replaced, the guard passes), deployed (the NAT Gateway,
+ * its allocation and its public IP unchanged, the function in the adopted private subnets), and planned again
+ * (empty). A network that cannot be adopted is refused in one sentence and no file is written.
+ */
+import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, EC2Client, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { bootstrapState } from "../../scripts/bootstrap-state";
+import { loadConfig } from "../../stacks/config";
+import { ConsoleNetwork, buildConsoleNetwork } from "../helpers/console-network";
+import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
+import { run } from "../helpers/terraform";
+
+jest.setTimeout(600_000);
+
+let emu: Emulator;
+let ec2: EC2Client;
+let work: string;
+let base: string;
+beforeAll(async () => {
+  emu = startEmulator();
+  ec2 = new EC2Client(clientFor(emu.endpoint));
+  work = mkdtempSync(join(tmpdir(), "fixed-egress-adopt-"));
+  // The base config make adopt reads its settings from: local.json on this emulator.
+  base = join(work, "base.json");
+  writeFileSync(base, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => ((c.emulator.endpoint = emu.endpoint), (c.backend.bucket = "fixed-egress-e2e-state"))), null, 2));
+  await bootstrapState(loadConfig(base), () => undefined);
+});
+afterAll(() => emu?.stop());
+
+const job = (config: string, script: string, ...args: string[]) =>
+  run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], {
+    env: { FIXED_EGRESS_CONFIG: config, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") },
+  });
+
+/** What carries egress in the VPC now: its NAT Gateways (not deleted), their allocations and public IPs. */
+async function egressOf(vpcId: string) {
+  const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }));
+  return (NatGateways ?? [])
+    .filter((n) => n.State !== "deleted")
+    .map((n) => ({ id: n.NatGatewayId, allocationId: n.NatGatewayAddresses![0].AllocationId, publicIp: n.NatGatewayAddresses![0].PublicIp }));
+}
+
+describe("make adopt on the emulator", () => {
+  let net: ConsoleNetwork;
+  const out = () => join(work, "config", "orders.json");
+
+  it("writes config/<name>.json describing the console's network as it is, and prints what it found", async () => {
+    net = await buildConsoleNetwork(ec2);
+    const r = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", out());
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/AZ\s+public subnet\s+private subnet\s+route tables \(public \/ private\)\s+NAT Gateway\s+Elastic IP/);
+    expect(r.stdout).toContain(`ap-northeast-1a  ${net.publicSubnetIds[0]} 10.30.0.0/24`);
+    expect(r.stdout).toContain(`${net.mainRouteTableId} (main) / ${net.privateRouteTableId} (shared)`);
+    expect(r.stdout).toContain(`${net.natGatewayId}    ${net.publicIp} ${net.allocationId}`);
+    expect(r.stdout).toContain(`Egress IPs kept: ${net.publicIp}`);
+    expect(r.stdout).toContain(`Next: FIXED_EGRESS_CONFIG=${out()} make plan`);
+
+    const config = loadConfig(out());
+    expect(config.network).toMatchObject({ existingVpcId: net.vpcId, existingInternetGatewayId: net.internetGatewayId, natGateways: "single", protectEgressIps: true });
+    expect(config.network.adopt).toEqual({
+      publicSubnets: [
+        { id: net.publicSubnetIds[0], tags: { Name: "orders-public-a", Team: "orders" } },
+        { id: net.publicSubnetIds[1], tags: { Name: "orders-public-c", Team: "orders" } },
+      ],
+      privateSubnets: [
+        { id: net.privateSubnetIds[0], tags: { Name: "orders-private-a", Team: "orders" } },
+        { id: net.privateSubnetIds[1], tags: { Name: "orders-private-c", Team: "orders" } },
+      ],
+      publicRouteTables: [{ id: net.mainRouteTableId, main: true }, { id: net.publicRouteTableId, tags: { Name: "orders-public-rt" } }],
+      privateRouteTables: [0, 1].map(() => ({ id: net.privateRouteTableId, tags: { Name: "orders-private-rt" } })),
+      natGateways: [{ id: net.natGatewayId, allocationId: net.allocationId, tags: { Name: "orders-nat" }, eipTags: { Name: "orders-egress" } }],
+    });
+    // Describing is all it did.
+    expect(await egressOf(net.vpcId)).toEqual([{ id: net.natGatewayId, allocationId: net.allocationId, publicIp: net.publicIp }]);
+  });
+
+  it("plans imports only: nothing destroyed or replaced, the S3 endpoint the one creation, the guard passes and lists the imports", async () => {
+    const r = await job(out(), "plan.ts");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("orders-app: not planned; it reads the network stack's outputs");
+    expect(r.stdout).toContain("No egress IP changes.");
+    expect(r.stdout).toContain(`- today: ${net.publicIp}`);
+    expect(r.stdout).toContain(`- after this plan: ${net.publicIp}`);
+    const plan = JSON.parse(readFileSync(join(work, "run", "plans", "orders-network.plan.json"), "utf8")) as {
+      resource_changes: { address: string; type: string; change: { actions: string[]; importing?: { id: string } } }[];
+    };
+    const changes = plan.resource_changes.filter((c) => !c.change.actions.includes("read"));
+    expect(changes.filter((c) => c.change.actions.includes("delete"))).toEqual([]);
+    expect(changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type)).toEqual(["aws_vpc_endpoint"]);
+    const imported = changes.filter((c) => c.change.importing).map((c) => `${c.type} ${c.change.importing!.id}`).sort();
+    expect(imported).toEqual(
+      [
+        `aws_eip ${net.allocationId}`,
+        `aws_nat_gateway ${net.natGatewayId}`,
+        `aws_route ${net.mainRouteTableId}_0.0.0.0/0`,
+        `aws_route ${net.publicRouteTableId}_0.0.0.0/0`,
+        `aws_route ${net.privateRouteTableId}_0.0.0.0/0`,
+        `aws_route_table ${net.publicRouteTableId}`,
+        `aws_route_table ${net.privateRouteTableId}`,
+        `aws_route_table_association ${net.publicSubnetIds[1]}/${net.publicRouteTableId}`,
+        ...net.privateSubnetIds.map((s) => `aws_route_table_association ${s}/${net.privateRouteTableId}`),
+        ...[...net.publicSubnetIds, ...net.privateSubnetIds].map((s) => `aws_subnet ${s}`),
+      ].sort(),
+    );
+    // The review's Markdown lists each import.
+    expect(r.stdout).toContain("1 to add, 8 to change, 0 to replace, 0 to destroy, 14 to import.");
+    expect(r.stdout.match(/^\| import(, update)? \| `aws_/gm)).toHaveLength(14);
+  });
+
+  it("make deploy imports and applies; the NAT Gateway, allocation and IP are the ones built by hand, and the function runs in the adopted private subnets", async () => {
+    const r = await job(out(), "demo.ts", "--no-bootstrap");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("orders-network: Apply complete! Resources: 14 imported, 1 added, 8 changed, 0 destroyed.");
+    expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${net.publicIp}`);
+    expect(await egressOf(net.vpcId)).toEqual([{ id: net.natGatewayId, allocationId: net.allocationId, publicIp: net.publicIp }]);
+    const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [net.allocationId] }));
+    expect(Addresses![0].PublicIp).toBe(net.publicIp);
+    // Existing tag values kept; the project's tags added.
+    expect(Object.fromEntries(Addresses![0].Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({ Name: "orders-egress", Owner: "platform", Project: "fixed-egress", Environment: "orders" });
+
+    const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: "orders-egress-probe" }));
+    expect([...fn.VpcConfig!.SubnetIds!].sort()).toEqual([...net.privateSubnetIds].sort());
+
+    // Still the console's shape: one private table for both subnets, its route to the same NAT Gateway, the public subnet of 1a on the main table.
+    const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpcId] }] }));
+    expect(RouteTables).toHaveLength(3);
+    const priv = RouteTables!.find((t) => t.RouteTableId === net.privateRouteTableId)!;
+    expect(priv.Associations!.map((a) => a.SubnetId).sort()).toEqual([...net.privateSubnetIds].sort());
+    expect(priv.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0")!.NatGatewayId).toBe(net.natGatewayId);
+    expect(RouteTables!.flatMap((t) => t.Associations ?? []).some((a) => a.SubnetId === net.publicSubnetIds[0])).toBe(false);
+  });
+
+  it("plans no change afterwards, for both stacks", async () => {
+    const r = await job(out(), "plan.ts");
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/0 to add, 0 to change, 0 to replace, 0 to destroy\./g)).toHaveLength(2);
+    expect(readdirSync(join(work, "run", "plans"))).toEqual(expect.arrayContaining(["orders-network.plan.json", "orders-app.plan.json"]));
+  });
+
+  it("refuses, in one sentence and without writing a file, a network whose private subnets leave through a NAT instance", async () => {
+    const other = await buildConsoleNetwork(ec2, "legacy", "10.40");
+    // The private route now goes to an instance's interface, as a NAT instance set up by hand.
+    const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: other.publicSubnetIds[0] }));
+    const eni = NetworkInterface!.NetworkInterfaceId!;
+    await ec2.send(new ReplaceRouteCommand({ RouteTableId: other.privateRouteTableId, DestinationCidrBlock: "0.0.0.0/0", NetworkInterfaceId: eni }));
+    const file = join(work, "config", "legacy.json");
+    const r = await job(base, "adopt.ts", "--vpc", other.vpcId, "--name", "legacy", "--out", file);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `cannot adopt: route table ${other.privateRouteTableId} (legacy-private-rt), used by subnets ${other.privateSubnetIds[0]} (legacy-private-a) in ap-northeast-1a, ${other.privateSubnetIds[1]} (legacy-private-c) in ap-northeast-1c, ` +
+        `sends 0.0.0.0/0 to network interface ${eni}, a NAT instance; make adopt takes NAT Gateways only: replace the NAT instance by a NAT Gateway that takes over its Elastic IP, then run make adopt again\nNothing was written.`,
+    );
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(join(work, "config"))).toEqual(["orders.json"]);
+  });
+
+  it("refuses a name whose network stack already has state, and an existing file", async () => {
+    const taken = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", join(work, "config", "again.json"));
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim()).toBe(
+      'orders-network already has a state (s3://fixed-egress-e2e-state/fixed-egress/orders-network.tfstate): an environment named "orders" is deployed, and adopting into it would replace its network; choose another NAME',
+    );
+    const exists = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders2", "--out", out());
+    expect(exists.code).toBe(1);
+    expect(exists.stderr.trim()).toBe(`${out()} already exists; give another --out (OUT=…), or --force to replace it`);
+  });
+});

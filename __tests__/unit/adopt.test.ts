@@ -1,0 +1,217 @@
+/** make adopt's decision, from what the AWS API reports of a VPC: how it is adopted, or why it cannot be. */
+import type { NatGateway, Route, RouteTable, Subnet } from "@aws-sdk/client-ec2";
+import { Adoption, NetworkFacts, adoptedConfig, adoptionOf, table } from "../../scripts/adopt";
+import { loadConfig } from "../../stacks/config";
+import { LOCAL_CONFIG, rawConfig, writeTempConfig } from "../helpers/config";
+
+const IGW = "igw-0000000000000000a";
+const tag = (Name: string, extra: Record<string, string> = {}) => [{ Key: "Name", Value: Name }, ...Object.entries(extra).map(([Key, Value]) => ({ Key, Value }))];
+const subnet = (id: string, az: string, cidr: string, name: string): Subnet => ({ SubnetId: id, AvailabilityZone: az, CidrBlock: cidr, MapPublicIpOnLaunch: false, Tags: tag(name) });
+const rt = (id: string, subnets: string[], target: Record<string, string> | undefined, main = false, name?: string): RouteTable => ({
+  RouteTableId: id,
+  Tags: name ? tag(name) : [],
+  Associations: [...(main ? [{ Main: true, RouteTableId: id }] : []), ...subnets.map((s) => ({ Main: false, SubnetId: s, RouteTableId: id }))],
+  Routes: [{ DestinationCidrBlock: "10.30.0.0/16", GatewayId: "local", State: "active" }, ...(target ? [{ DestinationCidrBlock: "0.0.0.0/0", State: "active", ...target } as Route] : [])],
+});
+const nat = (id: string, subnetId: string, alloc: string | undefined, ip: string): NatGateway => ({
+  NatGatewayId: id,
+  SubnetId: subnetId,
+  State: "available",
+  ConnectivityType: "public",
+  NatGatewayAddresses: alloc ? [{ AllocationId: alloc, PublicIp: ip }] : [],
+  Tags: tag(`${id}-name`, { "aws:createdBy": "console" }),
+});
+
+/** The console's network: public 1a on the main table, public 1c on public-rt, both private subnets on private-rt, one NAT in 1a. */
+function consoleFacts(edit: (f: { subnets: Subnet[]; routeTables: RouteTable[]; natGateways: NatGateway[] }) => void = () => undefined): NetworkFacts {
+  const f = {
+    subnets: [
+      subnet("subnet-0000000000000a001", "ap-northeast-1a", "10.30.0.0/24", "public-a"),
+      subnet("subnet-0000000000000a002", "ap-northeast-1c", "10.30.1.0/24", "public-c"),
+      subnet("subnet-0000000000000b001", "ap-northeast-1a", "10.30.10.0/24", "private-a"),
+      subnet("subnet-0000000000000b002", "ap-northeast-1c", "10.30.11.0/24", "private-c"),
+    ],
+    routeTables: [
+      rt("rtb-0000000000000000a", [], { GatewayId: IGW }, true),
+      rt("rtb-0000000000000000b", ["subnet-0000000000000a002"], { GatewayId: IGW }, false, "public-rt"),
+      rt("rtb-0000000000000000c", ["subnet-0000000000000b001", "subnet-0000000000000b002"], { NatGatewayId: "nat-0000000000000000d" }, false, "private-rt"),
+    ],
+    natGateways: [nat("nat-0000000000000000d", "subnet-0000000000000a001", "eipalloc-0000000000000000e", "198.51.100.7")],
+  };
+  edit(f);
+  return {
+    vpcId: "vpc-0123456789abcdef0",
+    region: "ap-northeast-1",
+    vpcCidr: "10.30.0.0/16",
+    internetGatewayId: IGW,
+    ...f,
+    addresses: [{ AllocationId: "eipalloc-0000000000000000e", PublicIp: "198.51.100.7", Tags: tag("orders-egress") }],
+  };
+}
+
+function adopted(facts: NetworkFacts): Adoption {
+  const a = adoptionOf(facts);
+  if ("problems" in a) throw new Error(`refused: ${a.problems.join("\n")}`);
+  return a;
+}
+
+const refusals = (facts: NetworkFacts): string[] => {
+  const a = adoptionOf(facts);
+  if (!("problems" in a)) throw new Error("expected a refusal");
+  return a.problems;
+};
+
+describe("make adopt: what it decides from the API's answers", () => {
+  it("adopts the console's network as it is: single NAT, the shared private table, the main table's public subnet, protected egress", () => {
+    const a = adopted(consoleFacts());
+    expect(a.network).toMatchObject({
+      existingVpcId: "vpc-0123456789abcdef0",
+      existingInternetGatewayId: IGW,
+      vpcCidr: "10.30.0.0/16",
+      availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
+      publicSubnetCidrs: ["10.30.0.0/24", "10.30.1.0/24"],
+      privateSubnetCidrs: ["10.30.10.0/24", "10.30.11.0/24"],
+      natGateways: "single",
+      natProvider: "gateway",
+      protectEgressIps: true,
+      s3Endpoint: true,
+    });
+    expect(a.network.adopt).toEqual({
+      publicSubnets: [
+        { id: "subnet-0000000000000a001", tags: { Name: "public-a" } },
+        { id: "subnet-0000000000000a002", tags: { Name: "public-c" } },
+      ],
+      privateSubnets: [
+        { id: "subnet-0000000000000b001", tags: { Name: "private-a" } },
+        { id: "subnet-0000000000000b002", tags: { Name: "private-c" } },
+      ],
+      publicRouteTables: [{ id: "rtb-0000000000000000a", main: true }, { id: "rtb-0000000000000000b", tags: { Name: "public-rt" } }],
+      privateRouteTables: [
+        { id: "rtb-0000000000000000c", tags: { Name: "private-rt" } },
+        { id: "rtb-0000000000000000c", tags: { Name: "private-rt" } },
+      ],
+      // aws: tags are AWS's own: never written back
+      natGateways: [{ id: "nat-0000000000000000d", allocationId: "eipalloc-0000000000000000e", tags: { Name: "nat-0000000000000000d-name" }, eipTags: { Name: "orders-egress" } }],
+    });
+    expect(a.egressIps).toEqual(["198.51.100.7"]);
+    expect(a.notes).toEqual([]);
+  });
+
+  it("puts the AZ of the single NAT Gateway first, since the network places it in the first public subnet", () => {
+    const a = adopted(consoleFacts((f) => (f.natGateways[0].SubnetId = "subnet-0000000000000a002")));
+    expect(a.network.availabilityZones).toEqual(["ap-northeast-1c", "ap-northeast-1a"]);
+    expect(a.network.adopt.publicSubnets[0].id).toBe("subnet-0000000000000a002");
+    expect(a.network.adopt.privateSubnets[0].id).toBe("subnet-0000000000000b002");
+  });
+
+  it("recognizes perAz: each private subnet through the NAT Gateway of its own AZ", () => {
+    const a = adopted(
+      consoleFacts((f) => {
+        f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-0000000000000000d" });
+        f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-00000000000000001" }));
+        f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a002", "eipalloc-00000000000000001", "198.51.100.8"));
+      }),
+    );
+    expect(a.network.natGateways).toBe("perAz");
+    expect(a.network.adopt.natGateways.map((n) => n.id)).toEqual(["nat-0000000000000000d", "nat-00000000000000001"]);
+    expect(a.egressIps).toEqual(["198.51.100.7", "198.51.100.8"]);
+  });
+
+  it("turns the S3 endpoint off when the VPC has one, and names what it leaves alone", () => {
+    const a = adopted({
+      ...consoleFacts((f) => {
+        f.subnets.push(subnet("subnet-0000000000000c001", "ap-northeast-1a", "10.30.20.0/24", "isolated"));
+        f.routeTables.push(rt("rtb-00000000000000010", ["subnet-0000000000000c001"], undefined));
+        f.natGateways.push(nat("nat-00000000000000002", "subnet-0000000000000a002", "eipalloc-00000000000000002", "198.51.100.9"));
+      }),
+      s3GatewayEndpointId: "vpce-0000000000000000a",
+    });
+    expect(a.network.s3Endpoint).toBe(false);
+    expect(a.notes).toEqual([
+      "subnet subnet-0000000000000c001 (isolated) (ap-northeast-1a) has no 0.0.0.0/0 route: left as it is",
+      "NAT Gateway nat-00000000000000002 (nat-00000000000000002-name) is not the 0.0.0.0/0 target of any subnet: left as it is (it is still billed)",
+      "S3 gateway endpoint vpce-0000000000000000a already serves the VPC: s3Endpoint is off, so no second one is made",
+    ]);
+  });
+
+  it("writes a config that loads, with the base config's settings and lambda section", () => {
+    const base = rawConfig(LOCAL_CONFIG);
+    const config = adoptedConfig(base, LOCAL_CONFIG, "/tmp/x/orders.json", "orders", adopted(consoleFacts()).network);
+    expect(config).toMatchObject({ name: "orders", region: base.region, backend: base.backend, emulator: base.emulator, lambda: base.lambda, tags: base.tags });
+    const loaded = loadConfig(writeTempConfig(config));
+    expect(loaded.network.adopt?.privateRouteTables.map((t) => t.id)).toEqual(["rtb-0000000000000000c", "rtb-0000000000000000c"]);
+  });
+
+  it("prints its findings as aligned columns", () => {
+    expect(table([["AZ", "NAT"], ["ap-northeast-1a", "nat-1"]])).toBe("AZ               NAT\nap-northeast-1a  nat-1");
+  });
+
+  describe("refusals: one sentence each, naming the resource and what to do", () => {
+    it("fails on a private subnet routed to a NAT instance", () => {
+      const problems = refusals(consoleFacts((f) => (f.routeTables[2].Routes![1] = { DestinationCidrBlock: "0.0.0.0/0", State: "active", InstanceId: "i-0000000000000000a", NetworkInterfaceId: "eni-0000000000000000a" })));
+      expect(problems).toEqual([
+        "route table rtb-0000000000000000c (private-rt), used by subnets subnet-0000000000000b001 (private-a) in ap-northeast-1a, subnet-0000000000000b002 (private-c) in ap-northeast-1c, sends 0.0.0.0/0 to instance i-0000000000000000a, a NAT instance; make adopt takes NAT Gateways only: replace the NAT instance by a NAT Gateway that takes over its Elastic IP, then run make adopt again",
+      ]);
+    });
+
+    it("fails on a private subnet routed through a peering connection", () => {
+      const problems = refusals(consoleFacts((f) => (f.routeTables[2].Routes![1] = { DestinationCidrBlock: "0.0.0.0/0", State: "active", VpcPeeringConnectionId: "pcx-0000000000000000a" })));
+      expect(problems[0]).toMatch(/sends 0\.0\.0\.0\/0 to peering connection pcx-0000000000000000a: its traffic leaves through another network, whose address this VPC does not own/);
+    });
+
+    it("fails on a route to a target that is gone", () => {
+      const problems = refusals(consoleFacts((f) => (f.routeTables[2].Routes![1].State = "blackhole")));
+      expect(problems[0]).toMatch(/sends 0\.0\.0\.0\/0 to NAT Gateway nat-0000000000000000d, which no longer exists \(a blackhole route\)/);
+    });
+
+    it("fails when there is no NAT Gateway at all", () => {
+      const problems = refusals(consoleFacts((f) => ((f.routeTables[2].Routes!.length = 1), (f.natGateways.length = 0))));
+      expect(problems).toEqual([
+        "VPC vpc-0123456789abcdef0 has no NAT Gateway, so there is no egress IP to keep; build the network with make deploy instead (it makes a new one), or add a NAT Gateway with an Elastic IP and route the private subnets to it, then run make adopt again",
+      ]);
+    });
+
+    it("fails when a NAT Gateway exists but no subnet routes to it", () => {
+      expect(refusals(consoleFacts((f) => (f.routeTables[2].Routes!.length = 1)))[0]).toMatch(/^no subnet of VPC vpc-0123456789abcdef0 sends 0\.0\.0\.0\/0 to a NAT Gateway \(nat-0000000000000000d is unused\)/);
+    });
+
+    it("fails on a NAT Gateway without an Elastic IP, and on a private NAT Gateway", () => {
+      expect(refusals(consoleFacts((f) => (f.natGateways[0].NatGatewayAddresses = []))))
+        .toEqual([expect.stringMatching(/^NAT Gateway nat-0000000000000000d \(nat-0000000000000000d-name\) has no Elastic IP, so there is no fixed egress IP to keep/)]);
+      expect(refusals(consoleFacts((f) => (f.natGateways[0].ConnectivityType = "private"))))
+        .toEqual([expect.stringMatching(/is a private NAT Gateway: it has no Elastic IP and no way to the internet/)]);
+    });
+
+    it("fails on a NAT Gateway in a subnet that does not reach the Internet Gateway", () => {
+      const problems = refusals(consoleFacts((f) => (f.natGateways[0].SubnetId = "subnet-0000000000000b001")));
+      expect(problems).toEqual([expect.stringMatching(/^NAT Gateway nat-0000000000000000d \(nat-0000000000000000d-name\) sits in subnet subnet-0000000000000b001, which does not send 0\.0\.0\.0\/0 to the Internet Gateway/)]);
+    });
+
+    it("fails on an AZ with a private subnet and no public subnet", () => {
+      const problems = refusals(consoleFacts((f) => (f.routeTables[1].Routes!.length = 1)));
+      expect(problems).toContain(
+        "ap-northeast-1c has private subnet subnet-0000000000000b002 (private-c) but no public subnet (one whose 0.0.0.0/0 goes to the Internet Gateway); the network keeps one public and one private subnet per availability zone: add a public subnet in ap-northeast-1c, then run make adopt again",
+      );
+    });
+
+    it("fails on two private subnets in one AZ", () => {
+      const problems = refusals(consoleFacts((f) => (f.subnets[3].AvailabilityZone = "ap-northeast-1a")));
+      expect(problems[0]).toMatch(/^ap-northeast-1a has 2 private subnets \(subnet-0000000000000b001, subnet-0000000000000b002\); the network keeps one private subnet per availability zone/);
+    });
+
+    it("fails on NAT Gateways that are neither single nor one per AZ in its own AZ", () => {
+      const problems = refusals(
+        consoleFacts((f) => {
+          f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-00000000000000001" });
+          f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-0000000000000000d" }));
+          f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a002", "eipalloc-00000000000000001", "198.51.100.8"));
+        }),
+      );
+      expect(problems).toEqual([expect.stringMatching(/^the private subnets use 2 NAT Gateways for 2 availability zones \(subnet-0000000000000b001 \(ap-northeast-1a\) → nat-00000000000000001 \(ap-northeast-1c\), /)]);
+    });
+
+    it("fails on a VPC without an Internet Gateway", () => {
+      expect(refusals({ ...consoleFacts(), internetGatewayId: undefined })[0]).toMatch(/^VPC vpc-0123456789abcdef0 has no Internet Gateway attached/);
+    });
+  });
+});
