@@ -53,7 +53,8 @@ export interface Finding {
 
 export interface StackReview {
   readonly stack: string;
-  readonly actions: { address: string; action: Action; importing: boolean }[];
+  /** `changed`: for an update, the attributes it changes (tags_all, which follows tags and the default tags, left out) */
+  readonly actions: { address: string; action: Action; importing: boolean; changed?: string[] }[];
   readonly counts: Record<"add" | "change" | "replace" | "destroy" | "import", number>;
   readonly egressBefore: string[];
   readonly egressAfter: string[];
@@ -244,6 +245,15 @@ export function egressFindings(plan: PlanJson, changes: ResourceChange[] = plan.
   return findings;
 }
 
+/** The attributes an update changes, known or known only after apply; tags_all follows tags and the provider's default tags. */
+function changedKeys(c: ResourceChange): string[] {
+  const before = c.change.before ?? {};
+  const after = c.change.after ?? {};
+  const unknown = (c.change.after_unknown ?? {}) as Values;
+  const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
+  return [...keys].filter((k) => k !== "tags_all" && (unknown[k] === true || JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))).sort();
+}
+
 const count = (m: StateModule | undefined, type: string) => resourcesOf(m).filter((r) => r.type === type).length;
 
 export function regionOf(plan: PlanJson): string | undefined {
@@ -253,7 +263,7 @@ export function regionOf(plan: PlanJson): string | undefined {
 export function reviewPlan(plan: PlanJson, stack: string): StackReview {
   const changes = (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
   const actions = changes
-    .map((c) => ({ address: c.address, action: actionOf(c.change.actions), importing: Boolean(c.change.importing) }))
+    .map((c) => ({ address: c.address, action: actionOf(c.change.actions), importing: Boolean(c.change.importing), ...(actionOf(c.change.actions) === "update" ? { changed: changedKeys(c) } : {}) }))
     .filter((a) => (a.action !== "no-op" && a.action !== "read") || a.importing);
   const n = (a: Action) => actions.filter((x) => x.action === a).length;
   const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
@@ -320,6 +330,12 @@ export function renderMarkdown(reviews: StackReview[], allowed: boolean): string
       out.push("| action | resource |", "| --- | --- |");
       for (const a of r.actions) out.push(`| ${a.importing ? (a.action === "no-op" ? "import" : `import, ${a.action}`) : a.action} | \`${a.address}\` |`);
       out.push("");
+      // What an adoption changes besides importing: usually the project's tags only.
+      const importUpdates = r.actions.filter((a) => a.importing && a.action === "update");
+      if (importUpdates.length > 0) {
+        const keys = [...new Set(importUpdates.flatMap((a) => a.changed ?? []))].sort();
+        out.push(`The ${importUpdates.length} import(s) marked update change in place only: ${keys.length > 0 ? keys.join(", ") : "tags_all"}.`, "");
+      }
     }
     if (r.egressBefore.length > 0 || r.egressAfter.length > 0) {
       out.push("**Egress IPs**", "");

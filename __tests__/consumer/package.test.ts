@@ -50,14 +50,14 @@ describe("the packed library", () => {
   it("declares its peers and only what it loads itself", () => {
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "@fixed-egress", "constructs", "package.json"), "utf8"));
     expect(pkg.name).toBe("@fixed-egress/constructs");
-    expect(pkg.version).toBe("0.2.0");
+    expect(pkg.version).toBe("0.3.0");
     expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", cdktf: "^0.21.0", constructs: "^10.4.2" });
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["esbuild", "fflate"]);
   });
 
   it("publishes cleanly (npm publish --dry-run)", () => {
     const r = execFileSync("npm", ["publish", "--dry-run", "-w", "@fixed-egress/constructs"], { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
-    expect(r).toContain("@fixed-egress/constructs@0.2.0");
+    expect(r).toContain("@fixed-egress/constructs@0.3.0");
   });
 });
 
@@ -77,8 +77,8 @@ describe("a consumer project", () => {
   it("synthesizes; an Aspect counts the library's resources; a relative entry resolves from cdktf.json", async () => {
     const out = sh("node", ["dist/main.js"], consumer);
     const stacks = join(consumer, "cdktf.out", "stacks");
-    expect(readdirSync(stacks).sort()).toEqual(["orders-app", "orders-network"]);
-    for (const stack of ["orders-app", "orders-network"]) {
+    expect(readdirSync(stacks).sort()).toEqual(["legacy-network", "orders-app", "orders-network"]);
+    for (const stack of ["legacy-network", "orders-app", "orders-network"]) {
       const json = JSON.parse(readFileSync(join(stacks, stack, "cdk.tf.json"), "utf8"));
       const resources = Object.values(json.resource as Record<string, object>).reduce((n, byId) => n + Object.keys(byId).length, 0);
       expect(out).toContain(`aspect: ${stack} ${resources}`);
@@ -91,10 +91,15 @@ describe("a consumer project", () => {
     const app = JSON.parse(readFileSync(join(stacks, "orders-app", "cdk.tf.json"), "utf8"));
     const fn = Object.values(app.resource.aws_lambda_function)[0] as { vpc_config: { subnet_ids: string } };
     expect(fn.vpc_config.subnet_ids).toBe("${data.terraform_remote_state.platform-network.outputs.private_subnet_ids}");
+    // The adopted network: import blocks only for what exists, one shared private table, no main table resource.
+    const legacy = JSON.parse(readFileSync(join(stacks, "legacy-network", "cdk.tf.json"), "utf8"));
+    expect((legacy.import as { id: string }[]).map((i) => i.id)).toEqual(expect.arrayContaining(["nat-0a1b2c3d4e5f60001", "eipalloc-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60001_0.0.0.0/0"]));
+    expect(legacy.import).toHaveLength(14);
+    expect(Object.keys(legacy.resource.aws_route_table)).toHaveLength(2);
   });
 
   it("passes terraform validate on every stack", async () => {
-    for (const stack of ["orders-app", "orders-network"]) {
+    for (const stack of ["legacy-network", "orders-app", "orders-network"]) {
       const dir = join(consumer, "cdktf.out", "stacks", stack);
       await terraform(dir, ["init", "-input=false", "-no-color", "-backend=false"]);
       const r = await run("terraform", ["validate", "-no-color"], { cwd: dir });

@@ -113,6 +113,7 @@ describe("make adopt on the emulator", () => {
     // The review's Markdown lists each import.
     expect(r.stdout).toContain("1 to add, 8 to change, 0 to replace, 0 to destroy, 14 to import.");
     expect(r.stdout.match(/^\| import(, update)? \| `aws_/gm)).toHaveLength(14);
+    expect(r.stdout).toContain("The 8 import(s) marked update change in place only: tags.");
   });
 
   it("make deploy imports and applies; the NAT Gateway, allocation and IP are the ones built by hand, and the function runs in the adopted private subnets", async () => {

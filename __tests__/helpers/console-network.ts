@@ -81,3 +81,24 @@ export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cid
     publicIp: PublicIp!,
   };
 }
+
+// Run directly, it builds that network on the emulator of FIXED_EGRESS_CONFIG (to try make adopt by hand):
+//   node --import tsx __tests__/helpers/console-network.ts
+if (require.main === module) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { configFromEnv } = require("../../scripts/steps") as typeof import("../../scripts/steps");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { clientSettings } = require("../../scripts/aws") as typeof import("../../scripts/aws");
+  const { config } = configFromEnv();
+  if (!config.emulator) {
+    process.stderr.write("this builds a test network on the emulator only; FIXED_EGRESS_CONFIG names real AWS\n");
+    process.exit(1);
+  }
+  buildConsoleNetwork(new EC2Client(clientSettings(config))).then(
+    (n) => process.stdout.write(`built by hand on the emulator: ${n.vpcId} (NAT Gateway ${n.natGatewayId}, Elastic IP ${n.publicIp})\n`),
+    (err: Error) => {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    },
+  );
+}

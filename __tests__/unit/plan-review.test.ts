@@ -72,6 +72,29 @@ describe("plan review", () => {
     expect(md).toContain("No egress IP changes.");
   });
 
+  it("passes an adoption (imports, tags added) and shows the imported Elastic IPs as today's egress", () => {
+    const eip = { id: "eipalloc-1", public_ip: "198.51.100.7", domain: "vpc", tags: { Name: "orders-egress" }, tags_all: { Name: "orders-egress" } };
+    const tagged = { ...eip, tags: { ...eip.tags, Owner: "platform" }, tags_all: { ...eip.tags_all, Owner: "platform", Project: "fixed-egress" } };
+    const p = plan(
+      [
+        { address: EIP, type: "aws_eip", actions: ["update"], before: eip, after: tagged },
+        { address: ROUTE, type: "aws_route", actions: ["no-op"], before: today("aws_route.priv"), after: today("aws_route.priv") },
+      ],
+      { before: null, after: ["198.51.100.7"] },
+    );
+    p.resource_changes.forEach((c) => Object.assign(c.change, { importing: { id: String(c.change.before!.id) } }));
+    const r = reviewPlan(p, "orders-network");
+    expect(r.offenders).toEqual([]);
+    expect(r.counts).toEqual({ add: 0, change: 1, replace: 0, destroy: 0, import: 2 });
+    expect(r.egressBefore).toEqual(["198.51.100.7"]);
+    const md = renderMarkdown([r], false);
+    expect(md).toContain(`| import, update | \`${EIP}\` |`);
+    expect(md).toContain(`| import | \`${ROUTE}\` |`);
+    expect(md).toContain("The 1 import(s) marked update change in place only: tags.");
+    expect(md).toContain("- today: 198.51.100.7\n- after this plan: 198.51.100.7");
+    expect(md).toContain("No egress IP changes.");
+  });
+
   it("fails when an Elastic IP would be destroyed, naming the address and the IP", () => {
     const r = reviewPlan(plan([{ address: EIP, type: "aws_eip", actions: ["delete"], before: { public_ip: "198.51.100.7" } }]), "demo-network");
     expect(r.offenders).toEqual([`${EIP} would be destroyed: its public IP 198.51.100.7 is an egress IP the database allow-lists.`]);
