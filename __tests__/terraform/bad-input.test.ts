@@ -13,6 +13,14 @@ import { run } from "../helpers/terraform";
 jest.setTimeout(300_000);
 
 type Edit = (c: any) => void;
+/** A valid `network.adopt` for local.json's two AZs (single NAT): one shared private table. */
+const ADOPT = {
+  publicSubnets: [{ id: "subnet-0a1b2c3d4e5f60001" }, { id: "subnet-0a1b2c3d4e5f60002" }],
+  privateSubnets: [{ id: "subnet-0a1b2c3d4e5f60003" }, { id: "subnet-0a1b2c3d4e5f60004" }],
+  publicRouteTables: [{ id: "rtb-0a1b2c3d4e5f60001", main: true }, { id: "rtb-0a1b2c3d4e5f60002" }],
+  privateRouteTables: [{ id: "rtb-0a1b2c3d4e5f60003" }, { id: "rtb-0a1b2c3d4e5f60003" }],
+  natGateways: [{ id: "nat-0a1b2c3d4e5f60001", allocationId: "eipalloc-0a1b2c3d4e5f60001" }],
+};
 /** [what is wrong, edit of local.json (or raw file text), JSON path the message must name] */
 const CASES: [string, Edit | string, string][] = [
   ["malformed JSON", '{ "name": "demo", ', "$"],
@@ -59,6 +67,13 @@ const CASES: [string, Edit | string, string][] = [
   ["malformed secret ARN", (c) => (c.lambda.database.passwordSecretArn = "db-password"), "$.lambda.database.passwordSecretArn"],
   ["database CIDR with prefix 33", (c) => (c.lambda.database.cidrs = ["203.0.113.50/33"]), "$.lambda.database.cidrs[0]"],
   ["tag value not a string", (c) => (c.tags = { Owner: 7 }), "$.tags.Owner"],
+  ["adopted network without existingVpcId", (c) => (c.network.adopt = ADOPT), "$.network.adopt"],
+  ["adopted subnet id malformed", (c) => ((c.network.existingVpcId = "vpc-0a1b2c3d4e5f67890"), (c.network.adopt = { ...ADOPT, privateSubnets: [{ id: "subnet-1" }, ADOPT.privateSubnets[1]] })), "$.network.adopt.privateSubnets[0].id"],
+  ["adopted private table shared with perAz", (c) => {
+    c.network.existingVpcId = "vpc-0a1b2c3d4e5f67890";
+    c.network.natGateways = "perAz";
+    c.network.adopt = { ...ADOPT, natGateways: [ADOPT.natGateways[0], { id: "nat-0a1b2c3d4e5f60002", allocationId: "eipalloc-0a1b2c3d4e5f60002" }] };
+  }, "$.network.adopt.privateRouteTables[1].id"],
 ];
 
 let listener: Server;
