@@ -9,11 +9,6 @@
 import {
   Address,
   DescribeAddressesCommand,
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
   DescribeVpcsCommand,
   EC2Client,
   NatGateway,
@@ -21,6 +16,11 @@ import {
   RouteTable,
   Subnet,
   Tag,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeRouteTables,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
 } from "@aws-sdk/client-ec2";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve } from "path";
@@ -295,27 +295,34 @@ export async function discoverNetwork(ec2: EC2Client, vpcId: string, region: str
       throw err;
     },
   );
-  if (vpcs.length === 0) return { problems: [`VPC ${vpcId} does not exist in ${region}; check the id and the region (the base config's region is ${region})`] };
+  if (vpcs.length === 0) return { problems: [`VPC ${vpcId} does not exist in ${region} (the region of FIXED_EGRESS_CONFIG); check the id, or adopt with a config of the VPC's region`] };
+  // Every page of each answer: a large VPC does not fit in one.
+  const all = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> => {
+    const out: T[] = [];
+    for await (const page of pages) out.push(...(items(page) ?? []));
+    return out;
+  };
+  const client = { client: ec2 };
   const [igws, subnets, tables, natGateways, endpoints] = await Promise.all([
-    ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] })),
-    ec2.send(new DescribeSubnetsCommand({ Filters: vpcFilter })),
-    ec2.send(new DescribeRouteTablesCommand({ Filters: vpcFilter })),
-    ec2.send(new DescribeNatGatewaysCommand({ Filter: vpcFilter })),
-    ec2.send(new DescribeVpcEndpointsCommand({ Filters: [...vpcFilter, { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] }] })),
+    all(paginateDescribeInternetGateways(client, { Filters: [{ Name: "attachment.vpc-id", Values: [vpcId] }] }), (p) => p.InternetGateways),
+    all(paginateDescribeSubnets(client, { Filters: vpcFilter }), (p) => p.Subnets),
+    all(paginateDescribeRouteTables(client, { Filters: vpcFilter }), (p) => p.RouteTables),
+    all(paginateDescribeNatGateways(client, { Filter: vpcFilter }), (p) => p.NatGateways),
+    all(paginateDescribeVpcEndpoints(client, { Filters: [...vpcFilter, { Name: "service-name", Values: [`com.amazonaws.${region}.s3`] }] }), (p) => p.VpcEndpoints),
   ]);
-  const nats = (natGateways.NatGateways ?? []).filter((n) => n.State !== "deleted" && n.State !== "deleting");
+  const nats = natGateways.filter((n) => n.State !== "deleted" && n.State !== "deleting");
   const allocations = nats.flatMap((n) => (n.NatGatewayAddresses ?? []).flatMap((a) => (a.AllocationId ? [a.AllocationId] : [])));
   const addresses = allocations.length > 0 ? (await ec2.send(new DescribeAddressesCommand({ AllocationIds: allocations }))).Addresses ?? [] : [];
   return {
     vpcId,
     region,
     vpcCidr: vpcs[0].CidrBlock!,
-    internetGatewayId: igws.InternetGateways?.[0]?.InternetGatewayId,
-    subnets: subnets.Subnets ?? [],
-    routeTables: tables.RouteTables ?? [],
+    internetGatewayId: igws[0]?.InternetGatewayId,
+    subnets,
+    routeTables: tables,
     natGateways: nats,
     addresses,
-    s3GatewayEndpointId: (endpoints.VpcEndpoints ?? []).find((e) => e.VpcEndpointType === "Gateway")?.VpcEndpointId,
+    s3GatewayEndpointId: endpoints.find((e) => e.VpcEndpointType === "Gateway")?.VpcEndpointId,
   };
 }
 

@@ -164,6 +164,21 @@ describe("make adopt on the emulator", () => {
     expect(readdirSync(join(work, "config"))).toEqual(["orders.json"]);
   });
 
+  it("refuses a VPC that does not exist, and bad arguments, in one sentence each", async () => {
+    const missing = await job(base, "adopt.ts", "--vpc", "vpc-0123456789abcdef0", "--name", "ghost", "--out", join(work, "config", "ghost.json"));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      "cannot adopt: VPC vpc-0123456789abcdef0 does not exist in ap-northeast-1 (the region of FIXED_EGRESS_CONFIG); check the id, or adopt with a config of the VPC's region\nNothing was written.",
+    );
+    const noVpc = await job(base, "adopt.ts", "--name", "ghost");
+    expect(noVpc.code).toBe(2);
+    expect(noVpc.stderr.trim()).toMatch(/^give the VPC to adopt; usage: make adopt VPC=<vpc-id> NAME=<env-name>/);
+    const badName = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "Orders_1");
+    expect(badName.code).toBe(2);
+    expect(badName.stderr.trim()).toBe('--name "Orders_1" is not valid; use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example "orders"');
+    expect(existsSync(join(work, "config", "ghost.json"))).toBe(false);
+  });
+
   it("refuses a name whose network stack already has state, and an existing file", async () => {
     const taken = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", join(work, "config", "again.json"));
     expect(taken.code).toBe(1);

@@ -155,6 +155,24 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     }
   });
 
+  it("private subnets left on the main route table: only its 0.0.0.0/0 to the NAT Gateway is managed, and the S3 endpoint uses that table", () => {
+    const p = synthAdopted({
+      adopt: consoleAdopt({
+        publicRouteTables: [{ id: ids.publicRt }, { id: ids.publicRt }],
+        privateRouteTables: [{ id: ids.main, main: true }, { id: ids.main, main: true }],
+      }),
+    });
+    expect(() => byPath(p, "aws_route_table", "private/route-table-0")).toThrow();
+    expect(all(p, "aws_route_table_association").filter(([id]) => id.includes("_private_"))).toEqual([]);
+    const [route, body] = byPath(p, "aws_route", "private/default-route-0");
+    expect(body).toMatchObject({ route_table_id: ids.main, nat_gateway_id: ref("aws_nat_gateway", one(p, "aws_nat_gateway")[0]) });
+    expect(importIdOf(p, "aws_route", route)).toBe(`${ids.main}_0.0.0.0/0`);
+    expect(one(p, "aws_vpc_endpoint")[1].route_table_ids).toEqual([ids.main]);
+    // Both public subnets on one table: one table, one route, two associations.
+    expect(all(p, "aws_route_table")).toHaveLength(1);
+    expect(all(p, "aws_route_table_association")).toHaveLength(2);
+  });
+
   it("fails without existingVpcId", () => {
     expect(errorOf(adoptedProps({ existingVpcId: undefined }))).toContain("test/network: adopt: is set without existingVpcId; adopted resources live in an existing VPC: set existingVpcId to it");
   });
