@@ -140,11 +140,14 @@ describe("make adopt on the emulator", () => {
     expect(RouteTables!.flatMap((t) => t.Associations ?? []).some((a) => a.SubnetId === net.publicSubnetIds[0])).toBe(false);
   });
 
-  it("plans no change afterwards, for both stacks", async () => {
+  it("plans no change afterwards, for both stacks, and make drift finds none", async () => {
     const r = await job(out(), "plan.ts");
     expect(r.code).toBe(0);
     expect(r.stdout.match(/0 to add, 0 to change, 0 to replace, 0 to destroy\./g)).toHaveLength(2);
     expect(readdirSync(join(work, "run", "plans"))).toEqual(expect.arrayContaining(["orders-network.plan.json", "orders-app.plan.json"]));
+    const drift = await job(out(), "drift.ts");
+    expect(drift.code).toBe(0);
+    expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   });
 
   it("refuses, in one sentence and without writing a file, a network whose private subnets leave through a NAT instance", async () => {
