@@ -28,6 +28,7 @@ import { NAME_PATTERN } from "@fixed-egress/constructs";
 import type { AdoptedNetwork, AdoptedRouteTable } from "@fixed-egress/constructs";
 import { contains, parseCidr } from "../constructs/cidr";
 import { stackNames } from "../stacks";
+import { PROJECT } from "../stacks/wiring";
 import { ConfigError, loadConfig } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
 import { clientSettings } from "./aws";
@@ -228,10 +229,23 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     };
   }
 
-  const adoptedTable = (t: RouteTable): AdoptedRouteTable => ({ id: t.RouteTableId!, ...(t === main ? { main: true } : {}), ...tagsOf(t.Tags) });
   const pubs = order.map((az) => chosenPublic.get(az)!);
   const privs = order.map(privateIn);
   const devices = mode === "single" ? [usedNats[0]] : order.map((az) => natIdOf(privateIn(az)));
+  // A resource a fixed-egress stack already manages (its provider tags it) must not be imported into a second state.
+  const managed = [
+    ...[...pubs, ...privs].map((x) => ({ what: `subnet ${x.SubnetId}`, tags: x.Tags })),
+    ...[...new Set([...pubs, ...privs].map((x) => tableOf(x)!))].map((t) => ({ what: `route table ${t.RouteTableId}`, tags: t.Tags })),
+    ...devices.map((id) => ({ what: `NAT Gateway ${id}`, tags: nats.get(id)!.Tags })),
+  ].flatMap(({ what, tags }) => {
+    const tag = (k: string) => tags?.find((x) => x.Key === k)?.Value;
+    return tag("Project") === PROJECT && tag("Stack") ? [`${what} (stack ${tag("Stack")})`] : [];
+  });
+  if (managed.length > 0) {
+    return { problems: [`${managed.join(", ")} ${managed.length === 1 ? "is" : "are"} already managed by fixed-egress (the Project and Stack tags say so); a resource in two states is destroyed by either: deploy that environment's config instead, or remove it from that stack's state first (terraform state rm)`] };
+  }
+
+  const adoptedTable = (t: RouteTable): AdoptedRouteTable => ({ id: t.RouteTableId!, ...(t === main ? { main: true } : {}), ...tagsOf(t.Tags) });
   const addressOf = (n: NatGateway) => n.NatGatewayAddresses!.find((a) => a.AllocationId)!;
   const eipOf = (n: NatGateway) => f.addresses.find((a) => a.AllocationId === addressOf(n).AllocationId);
   const adopt: AdoptedNetwork = {

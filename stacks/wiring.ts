@@ -4,6 +4,10 @@ import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { AppConfig } from "./config";
 
+/** The provider's default tags on every resource: the project, the environment and the stack that manages it. */
+export const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({ Project: PROJECT, Environment: config.name, Stack: stackName });
+export const PROJECT = "fixed-egress";
+
 /** Fake credentials the emulator accepts; used only when `emulator` is configured. */
 const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
 
@@ -16,7 +20,7 @@ export function wireStack(stack: TerraformStack, config: AppConfig, stackName: s
 
   new AwsProvider(stack, "aws", {
     region: config.region,
-    defaultTags: [{ tags: { Project: "fixed-egress", Environment: config.name, Stack: stackName } }],
+    defaultTags: [{ tags: defaultTagsOf(config, stackName) }],
     ...(emulator
       ? {
           ...EMULATOR_CREDENTIALS,

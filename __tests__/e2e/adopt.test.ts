@@ -182,7 +182,7 @@ describe("make adopt on the emulator", () => {
     expect(existsSync(join(work, "config", "ghost.json"))).toBe(false);
   });
 
-  it("refuses a name whose network stack already has state, and an existing file", async () => {
+  it("refuses a name whose network stack already has state, an existing file, and a network already managed", async () => {
     const taken = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", join(work, "config", "again.json"));
     expect(taken.code).toBe(1);
     expect(taken.stderr.trim()).toBe(
@@ -191,5 +191,10 @@ describe("make adopt on the emulator", () => {
     const exists = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders2", "--out", out());
     expect(exists.code).toBe(1);
     expect(exists.stderr.trim()).toBe(`${out()} already exists; give another --out (OUT=…), or --force to replace it`);
+    // Under another name, what the orders stacks now manage (their provider tagged it) is not imported twice.
+    const twice = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders2", "--out", join(work, "config", "orders2.json"));
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain(`NAT Gateway ${net.natGatewayId} (stack orders-network) are already managed by fixed-egress`);
+    expect(existsSync(join(work, "config", "orders2.json"))).toBe(false);
   });
 });

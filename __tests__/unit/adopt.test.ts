@@ -210,6 +210,13 @@ describe("make adopt: what it decides from the API's answers", () => {
       expect(problems).toEqual([expect.stringMatching(/^the private subnets use 2 NAT Gateways for 2 availability zones \(subnet-0000000000000b001 \(ap-northeast-1a\) → nat-00000000000000001 \(ap-northeast-1c\), /)]);
     });
 
+    it("fails on resources a fixed-egress stack already manages (its provider's Project and Stack tags)", () => {
+      const problems = refusals(consoleFacts((f) => f.natGateways[0].Tags!.push({ Key: "Project", Value: "fixed-egress" }, { Key: "Stack", Value: "demo-network" })));
+      expect(problems).toEqual([
+        "NAT Gateway nat-0000000000000000d (stack demo-network) is already managed by fixed-egress (the Project and Stack tags say so); a resource in two states is destroyed by either: deploy that environment's config instead, or remove it from that stack's state first (terraform state rm)",
+      ]);
+    });
+
     it("fails on a VPC without an Internet Gateway", () => {
       expect(refusals({ ...consoleFacts(), internetGatewayId: undefined })[0]).toMatch(/^VPC vpc-0123456789abcdef0 has no Internet Gateway attached/);
     });
