@@ -29,8 +29,11 @@ export interface AdoptedNatGateway extends AdoptedResource {
  * by several subnets appears once per subnet and stays one shared table.
  */
 export interface AdoptedNetwork {
-  /** one per AZ */
-  readonly publicSubnets: AdoptedResource[];
+  /**
+   * one per AZ; `null` where the zone has no public subnet: a new one is created there (with one NAT device
+   * nothing routes through it; the NAT devices' own subnets must be adopted ones)
+   */
+  readonly publicSubnets: (AdoptedResource | null)[];
   /** one per AZ */
   readonly privateSubnets: AdoptedResource[];
   /** the route table each public subnet uses, one per AZ */
@@ -104,6 +107,9 @@ export function checkAdoption(
   if (o.existingVpcId === undefined) p.add("adopt", "is set without existingVpcId; adopted resources live in an existing VPC: set existingVpcId to it");
   if (o.eipAllocationIds !== undefined) p.add("eipAllocationIds", "is set with adopt; adopted NAT Gateways keep their own Elastic IPs (adopt.natGateways[].allocationId): drop eipAllocationIds");
   if (o.natAdoptionProblem) p.add("natProvider", o.natAdoptionProblem);
+  adopt.publicSubnets.slice(0, o.deviceCount).forEach((s, i) => {
+    if (s === null) p.add(`adopt.publicSubnets[${i}]`, `is null, but NAT device ${i} sits in that zone's public subnet (adopt.natGateways[${i}]); give the subnet the NAT Gateway is in`);
+  });
   const perAzLists = [
     ["publicSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
     ["privateSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
@@ -111,16 +117,18 @@ export function checkAdoption(
     ["privateRouteTables", ROUTE_TABLE_ID, "rtb-0a1b2c3d4e5f67890"],
   ] as const;
   for (const [k, pattern, example] of perAzLists) {
-    const list = adopt[k] as AdoptedResource[];
+    const list = adopt[k] as (AdoptedResource | null)[];
     if (list.length !== o.azCount) p.add(`adopt.${k}`, `has ${list.length} entr${list.length === 1 ? "y" : "ies"} for ${o.azCount} availability zone(s); give exactly one per availability zone, in the same order`);
     list.forEach((r, i) => {
+      if (r === null) return; // a public subnet to create (checked above)
       checkPattern(p, `adopt.${k}[${i}].id`, r.id, pattern, `give an id such as "${example}"`);
       tagProblems(p, `adopt.${k}[${i}].tags`, r.tags);
     });
   }
   for (const k of ["publicSubnets", "privateSubnets"] as const) {
-    adopt[k].forEach((s, i) => {
-      const first = [...adopt.publicSubnets, ...adopt.privateSubnets].findIndex((x) => x.id === s.id);
+    (adopt[k] as (AdoptedResource | null)[]).forEach((s, i) => {
+      if (s === null) return;
+      const first = [...adopt.publicSubnets, ...adopt.privateSubnets].findIndex((x) => x?.id === s.id);
       const at = first < adopt.publicSubnets.length ? `publicSubnets[${first}]` : `privateSubnets[${first - adopt.publicSubnets.length}]`;
       if (at !== `${k}[${i}]`) p.add(`adopt.${k}[${i}].id`, `"${s.id}" is already adopt.${at}; each subnet is public or private, once`);
     });

@@ -42,3 +42,13 @@ export function contains(outer: Ipv4Range, inner: Ipv4Range): boolean {
 export function overlaps(a: Ipv4Range, b: Ipv4Range): boolean {
   return a.start <= b.end && b.start <= a.end;
 }
+
+/** The lowest block of `prefix` inside `outer` that overlaps none of `taken`, as text; undefined when there is none. */
+export function freeBlock(outer: Ipv4Range, prefix: number, taken: Ipv4Range[]): string | undefined {
+  const size = 2 ** (32 - prefix);
+  for (let start = outer.start; start + size - 1 <= outer.end; start += size) {
+    const block = { start, end: start + size - 1, prefix };
+    if (!taken.some((t) => overlaps(t, block))) return `${formatIpv4(start)}/${prefix}`;
+  }
+  return undefined;
+}

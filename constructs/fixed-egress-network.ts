@@ -264,7 +264,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
 
     const adopt = props.adopt;
     // One subnet per AZ under `scope` ("public" or "private"), named <scope>-<name>-<az>; adopted ones imported.
-    const subnets = (scope: Construct, cidrs: string[], mapPublicIpOnLaunch: boolean, adopted: AdoptedResource[] | undefined) =>
+    const subnets = (scope: Construct, cidrs: string[], mapPublicIpOnLaunch: boolean, adopted: (AdoptedResource | null)[] | undefined) =>
       azs.map((az, i) =>
         adoptInto(
           new Subnet(scope, `subnet-${i}`, {
@@ -272,9 +272,9 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
             availabilityZone: az,
             cidrBlock: cidrs[i],
             mapPublicIpOnLaunch,
-            tags: tags(`${scope.node.id}-${name}-${az}`, adopted?.[i].tags),
+            tags: tags(`${scope.node.id}-${name}-${az}`, adopted?.[i]?.tags),
           }),
-          adopted?.[i].id,
+          adopted?.[i]?.id,
         ),
       );
 
@@ -362,7 +362,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       id: (j: number) => string;
       name: (azIndexes: number[]) => string;
       tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
-      adoptedSubnets?: AdoptedResource[];
+      adoptedSubnets?: (AdoptedResource | null)[];
     },
   ): (NatRouteTable & { resource?: RouteTable })[] {
     return groups.map((group, j) => {
@@ -372,7 +372,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       for (const i of group.azIndexes) {
         adoptInto(
           new RouteTableAssociation(scope, `association-${i}`, { subnetId: subnets[i].id, routeTableId: table.id }),
-          adopted && `${o.adoptedSubnets![i].id}/${adopted.id}`,
+          // A subnet created next to adopted ones gets a new association, even with an adopted table.
+          adopted && o.adoptedSubnets?.[i] ? `${o.adoptedSubnets[i]!.id}/${adopted.id}` : undefined,
         );
       }
       return { id: table.id, azIndex: group.azIndexes[0], adoptedId: adopted?.id, resource: table };

@@ -26,7 +26,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { dirname, isAbsolute, join, relative, resolve } from "path";
 import { NAME_PATTERN } from "@fixed-egress/constructs";
 import type { AdoptedNetwork, AdoptedRouteTable } from "@fixed-egress/constructs";
-import { contains, parseCidr } from "../constructs/cidr";
+import { Ipv4Range, contains, freeBlock, parseCidr } from "../constructs/cidr";
 import { stackNames } from "../stacks";
 import { PROJECT } from "../stacks/wiring";
 import { ConfigError, loadConfig } from "../stacks/config";
@@ -188,10 +188,7 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
       problems.push(`${az} has ${here.length} private subnets (${here.map((s) => s.SubnetId).join(", ")}); the network keeps one private subnet per availability zone: move what runs in all but one and delete them, then run make adopt again`);
     }
     const candidates = publics.filter((s) => s.AvailabilityZone === az);
-    if (candidates.length === 0) {
-      problems.push(`${az} has private subnet ${label(here[0].SubnetId!, here[0].Tags)} but no public subnet (one whose ${DEFAULT} goes to the Internet Gateway); the network keeps one public and one private subnet per availability zone: add a public subnet in ${az}, then run make adopt again`);
-      continue;
-    }
+    if (candidates.length === 0) continue; // a new one, with one NAT Gateway (decided below)
     // Where there are several, the one holding a NAT Gateway, else the lowest range; the others stay as they are.
     const holder = candidates.find((s) => [...nats.values()].some((n) => n.SubnetId === s.SubnetId));
     const pick = holder ?? [...candidates].sort((a, b) => (parseCidr(a.CidrBlock!) as { start: number }).start - (parseCidr(b.CidrBlock!) as { start: number }).start)[0];
@@ -229,13 +226,33 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     };
   }
 
-  const pubs = order.map((az) => chosenPublic.get(az)!);
+  // A zone without a public subnet gets a new one, in a free block of the NAT's subnet's size: the network keeps
+  // one public subnet per zone. Only with one NAT Gateway: with one per zone, each must sit in its own zone.
+  const missing = order.filter((az) => !chosenPublic.has(az));
+  const natHome = f.subnets.find((s) => s.SubnetId === nats.get(usedNats[0])!.SubnetId)!;
+  const vpcBlock = parseCidr(f.vpcCidr);
+  const taken = f.subnets.map((s) => parseCidr(s.CidrBlock!)).filter((r): r is Ipv4Range => typeof r !== "string");
+  const newPublic = new Map<string, string>();
+  for (const az of missing) {
+    const block = typeof vpcBlock === "string" ? undefined : freeBlock(vpcBlock, (parseCidr(natHome.CidrBlock!) as Ipv4Range).prefix, taken);
+    if (mode === "perAz" || !block) {
+      problems.push(`${az} has private subnet ${label(privateIn(az).SubnetId!, privateIn(az).Tags)} but no public subnet (one whose ${DEFAULT} goes to the Internet Gateway)${mode === "perAz" ? ", where its own NAT Gateway would sit" : `, and ${f.vpcCidr} has no free /${(parseCidr(natHome.CidrBlock!) as Ipv4Range).prefix} left for one`}: add a public subnet in ${az}, then run make adopt again`);
+      continue;
+    }
+    newPublic.set(az, block);
+    taken.push(parseCidr(block) as Ipv4Range);
+    notes.push(`${az} has no public subnet: a new one, ${block}, is created there on ${natHome.SubnetId}'s route table (the network keeps one public subnet per zone; with one NAT Gateway nothing routes through it)`);
+  }
+  if (problems.length > 0) return { problems };
+
+  const pubs = order.map((az) => chosenPublic.get(az));
   const privs = order.map(privateIn);
   const devices = mode === "single" ? [usedNats[0]] : order.map((az) => natIdOf(privateIn(az)));
+  const adoptedPubs = pubs.filter((x): x is Subnet => x !== undefined);
   // A resource a fixed-egress stack already manages (its provider tags it) must not be imported into a second state.
   const managed = [
-    ...[...pubs, ...privs].map((x) => ({ what: `subnet ${x.SubnetId}`, tags: x.Tags })),
-    ...[...new Set([...pubs, ...privs].map((x) => tableOf(x)!))].map((t) => ({ what: `route table ${t.RouteTableId}`, tags: t.Tags })),
+    ...[...adoptedPubs, ...privs].map((x) => ({ what: `subnet ${x.SubnetId}`, tags: x.Tags })),
+    ...[...new Set([...adoptedPubs, ...privs].map((x) => tableOf(x)!))].map((t) => ({ what: `route table ${t.RouteTableId}`, tags: t.Tags })),
     ...devices.map((id) => ({ what: `NAT Gateway ${id}`, tags: nats.get(id)!.Tags })),
   ].flatMap(({ what, tags }) => {
     const tag = (k: string) => tags?.find((x) => x.Key === k)?.Value;
@@ -249,9 +266,10 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
   const addressOf = (n: NatGateway) => n.NatGatewayAddresses!.find((a) => a.AllocationId)!;
   const eipOf = (n: NatGateway) => f.addresses.find((a) => a.AllocationId === addressOf(n).AllocationId);
   const adopt: AdoptedNetwork = {
-    publicSubnets: pubs.map((s) => ({ id: s.SubnetId!, ...tagsOf(s.Tags) })),
+    publicSubnets: pubs.map((s) => (s ? { id: s.SubnetId!, ...tagsOf(s.Tags) } : null)),
     privateSubnets: privs.map((s) => ({ id: s.SubnetId!, ...tagsOf(s.Tags) })),
-    publicRouteTables: pubs.map((s) => adoptedTable(tableOf(s)!)),
+    // A new public subnet uses the NAT's subnet's table.
+    publicRouteTables: pubs.map((s) => adoptedTable(tableOf(s ?? natHome)!)),
     privateRouteTables: privs.map((s) => adoptedTable(tableOf(s)!)),
     natGateways: devices.map((id) => {
       const n = nats.get(id)!;
@@ -261,7 +279,7 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
   };
 
   const vpcRange = parseCidr(f.vpcCidr);
-  const inside = typeof vpcRange !== "string" && [...pubs, ...privs].every((s) => {
+  const inside = typeof vpcRange !== "string" && [...adoptedPubs, ...privs].every((s) => {
     const r = parseCidr(s.CidrBlock!);
     return typeof r !== "string" && contains(vpcRange, r);
   });
@@ -272,13 +290,13 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     // Only to check the subnets against; left out when they live in a secondary range.
     ...(inside ? { vpcCidr: f.vpcCidr } : {}),
     availabilityZones: order,
-    publicSubnetCidrs: pubs.map((s) => s.CidrBlock!),
+    publicSubnetCidrs: order.map((az, i) => pubs[i]?.CidrBlock ?? newPublic.get(az)!),
     privateSubnetCidrs: privs.map((s) => s.CidrBlock!),
     natGateways: mode,
     natProvider: "gateway",
     // The database admin allow-listed these addresses: a plan that would release one fails.
     protectEgressIps: true,
-    mapPublicIpOnLaunch: pubs.every((s) => s.MapPublicIpOnLaunch === true),
+    mapPublicIpOnLaunch: adoptedPubs.every((s) => s.MapPublicIpOnLaunch === true),
     s3Endpoint: !f.s3GatewayEndpointId,
     adopt,
   };
@@ -289,7 +307,7 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     const shared = (t: AdoptedRouteTable, list: AdoptedRouteTable[]) => (t.main ? " (main)" : list.filter((x) => x.id === t.id).length > 1 ? " (shared)" : "");
     return {
       az,
-      publicSubnet: `${pubs[i].SubnetId} ${pubs[i].CidrBlock}`,
+      publicSubnet: pubs[i] ? `${pubs[i]!.SubnetId} ${pubs[i]!.CidrBlock}` : `(new) ${newPublic.get(az)}`,
       privateSubnet: `${privs[i].SubnetId} ${privs[i].CidrBlock}`,
       routeTables: `${pubTable.id}${shared(pubTable, adopt.publicRouteTables)} / ${privTable.id}${shared(privTable, adopt.privateRouteTables)}`,
       natGateway: device ? device.NatGatewayId! : mode === "single" ? `(${devices[0]})` : "",

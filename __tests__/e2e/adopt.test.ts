@@ -150,8 +150,26 @@ describe("make adopt on the emulator", () => {
     expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   });
 
+  it("gives a zone without a public subnet a new one: the plan's only other creation", async () => {
+    const lean = await buildConsoleNetwork(ec2, { prefix: "lean", cidr: "10.50", publicInEveryZone: false });
+    const file = join(work, "config", "lean.json");
+    const r = await job(base, "adopt.ts", "--vpc", lean.vpcId, "--name", "lean", "--out", file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("ap-northeast-1c has no public subnet: a new one, 10.50.1.0/24, is created there");
+    expect(r.stdout).toMatch(/ap-northeast-1c\s+\(new\) 10\.50\.1\.0\/24/);
+    const plan = await job(file, "plan.ts");
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain("No egress IP changes.");
+    const json = JSON.parse(readFileSync(join(work, "run", "plans", "lean-network.plan.json"), "utf8")) as { resource_changes: { type: string; change: { actions: string[]; importing?: unknown } }[] };
+    expect(json.resource_changes.filter((c) => c.change.actions.includes("delete"))).toEqual([]);
+    // The new subnet sits on the main route table with the NAT's subnet: no association to create.
+    expect(json.resource_changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type).sort()).toEqual(["aws_subnet", "aws_vpc_endpoint"]);
+    // NAT Gateway, Elastic IP, three subnets, the private table, its two associations, two default routes.
+    expect(json.resource_changes.filter((c) => c.change.importing)).toHaveLength(10);
+  });
+
   it("refuses, in one sentence and without writing a file, a network whose private subnets leave through a NAT instance", async () => {
-    const other = await buildConsoleNetwork(ec2, "legacy", "10.40");
+    const other = await buildConsoleNetwork(ec2, { prefix: "legacy", cidr: "10.40" });
     // The private route now goes to an instance's interface, as a NAT instance set up by hand.
     const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: other.publicSubnetIds[0] }));
     const eni = NetworkInterface!.NetworkInterfaceId!;
@@ -164,7 +182,7 @@ describe("make adopt on the emulator", () => {
         `sends 0.0.0.0/0 to network interface ${eni}, a NAT instance; make adopt takes NAT Gateways only: replace the NAT instance by a NAT Gateway that takes over its Elastic IP, then run make adopt again\nNothing was written.`,
     );
     expect(existsSync(file)).toBe(false);
-    expect(readdirSync(join(work, "config"))).toEqual(["orders.json"]);
+    expect(readdirSync(join(work, "config")).sort()).toEqual(["lean.json", "orders.json"]);
   });
 
   it("refuses a VPC that does not exist, and bad arguments, in one sentence each", async () => {

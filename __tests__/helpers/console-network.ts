@@ -27,7 +27,7 @@ export interface ConsoleNetwork {
   readonly mainRouteTableId: string;
   readonly publicRouteTableId: string;
   readonly privateRouteTableId: string;
-  /** [1a, 1c] */
+  /** [1a, 1c] (only 1a without publicInEveryZone) */
   readonly publicSubnetIds: string[];
   readonly privateSubnetIds: string[];
   readonly natGatewayId: string;
@@ -39,9 +39,9 @@ export interface ConsoleNetwork {
  * VPC 10.30.0.0/16 with an Internet Gateway; public subnets in 1a (left on the VPC's main route table, whose
  * 0.0.0.0/0 goes to the gateway) and 1c (its own table `public-rt`); one NAT Gateway with an Elastic IP in
  * the 1a public subnet; private subnets in 1a and 1c sharing one table `private-rt` whose 0.0.0.0/0 goes to
- * the NAT Gateway.
+ * the NAT Gateway. Without `publicInEveryZone`, 1c has no public subnet (only the NAT Gateway's zone has one).
  */
-export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cidr = "10.30"): Promise<ConsoleNetwork> {
+export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", cidr = "10.30", publicInEveryZone = true } = {}): Promise<ConsoleNetwork> {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16`, TagSpecifications: named("vpc", `${prefix}-vpc`) }));
   const vpcId = Vpc!.VpcId!;
   const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: named("internet-gateway", `${prefix}-igw`) }));
@@ -50,7 +50,7 @@ export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cid
   const subnet = async (name: string, block: string, az: string) =>
     (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `${cidr}.${block}`, AvailabilityZone: az, TagSpecifications: named("subnet", `${prefix}-${name}`, { Team: "orders" }) }))).Subnet!.SubnetId!;
   const publicA = await subnet("public-a", "0.0/24", "ap-northeast-1a");
-  const publicC = await subnet("public-c", "1.0/24", "ap-northeast-1c");
+  const publicC = publicInEveryZone ? await subnet("public-c", "1.0/24", "ap-northeast-1c") : undefined;
   const privateA = await subnet("private-a", "10.0/24", "ap-northeast-1a");
   const privateC = await subnet("private-c", "11.0/24", "ap-northeast-1c");
 
@@ -60,7 +60,7 @@ export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cid
   const table = async (name: string) => (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId, TagSpecifications: named("route-table", `${prefix}-${name}`) }))).RouteTable!.RouteTableId!;
   const publicRt = await table("public-rt");
   await ec2.send(new CreateRouteCommand({ RouteTableId: publicRt, DestinationCidrBlock: "0.0.0.0/0", GatewayId: igw }));
-  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicRt, SubnetId: publicC }));
+  if (publicC) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicRt, SubnetId: publicC }));
 
   const { AllocationId, PublicIp } = await ec2.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: named("elastic-ip", `${prefix}-egress`) }));
   // No ConnectivityType, as the console's form and `aws ec2 create-nat-gateway` leave it out by default.
@@ -74,7 +74,7 @@ export async function buildConsoleNetwork(ec2: EC2Client, prefix = "orders", cid
     mainRouteTableId: main,
     publicRouteTableId: publicRt,
     privateRouteTableId: privateRt,
-    publicSubnetIds: [publicA, publicC],
+    publicSubnetIds: publicC ? [publicA, publicC] : [publicA],
     privateSubnetIds: [privateA, privateC],
     natGatewayId: NatGateway!.NatGatewayId!,
     allocationId: AllocationId!,

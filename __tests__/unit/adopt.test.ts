@@ -100,7 +100,7 @@ describe("make adopt: what it decides from the API's answers", () => {
   it("puts the AZ of the single NAT Gateway first, since the network places it in the first public subnet", () => {
     const a = adopted(consoleFacts((f) => (f.natGateways[0].SubnetId = "subnet-0000000000000a002")));
     expect(a.network.availabilityZones).toEqual(["ap-northeast-1c", "ap-northeast-1a"]);
-    expect(a.network.adopt.publicSubnets[0].id).toBe("subnet-0000000000000a002");
+    expect(a.network.adopt.publicSubnets[0]!.id).toBe("subnet-0000000000000a002");
     expect(a.network.adopt.privateSubnets[0].id).toBe("subnet-0000000000000b002");
   });
 
@@ -115,6 +115,25 @@ describe("make adopt: what it decides from the API's answers", () => {
     expect(a.network.natGateways).toBe("perAz");
     expect(a.network.adopt.natGateways.map((n) => n.id)).toEqual(["nat-0000000000000000d", "nat-00000000000000001"]);
     expect(a.egressIps).toEqual(["198.51.100.7", "198.51.100.8"]);
+  });
+
+  it("creates a public subnet, in a free block on the NAT's route table, where a zone has none (single NAT)", () => {
+    const a = adopted(consoleFacts((f) => (f.routeTables[1].Routes!.length = 1))); // public-c no longer reaches the Internet Gateway
+    expect(a.network.publicSubnetCidrs).toEqual(["10.30.0.0/24", "10.30.2.0/24"]);
+    expect(a.network.adopt.publicSubnets).toEqual([{ id: "subnet-0000000000000a001", tags: { Name: "public-a" } }, null]);
+    expect(a.network.adopt.publicRouteTables).toEqual([{ id: "rtb-0000000000000000a", main: true }, { id: "rtb-0000000000000000a", main: true }]);
+    expect(a.rows[1].publicSubnet).toBe("(new) 10.30.2.0/24");
+    expect(a.notes).toEqual([
+      "subnet subnet-0000000000000a002 (public-c) (ap-northeast-1c) has no 0.0.0.0/0 route: left as it is",
+      "ap-northeast-1c has no public subnet: a new one, 10.30.2.0/24, is created there on subnet-0000000000000a001's route table (the network keeps one public subnet per zone; with one NAT Gateway nothing routes through it)",
+    ]);
+    const loaded = loadConfig(writeTempConfig(adoptedConfig(rawConfig(LOCAL_CONFIG), LOCAL_CONFIG, "/tmp/x/orders.json", "orders", a.network)));
+    expect(loaded.network.adopt?.publicSubnets[1]).toBeNull();
+  });
+
+  it("fails when the VPC has no free block for that public subnet", () => {
+    const problems = refusals({ ...consoleFacts((f) => (f.routeTables[1].Routes!.length = 1)), vpcCidr: "10.30.0.0/23" });
+    expect(problems).toEqual([expect.stringMatching(/^ap-northeast-1c has private subnet subnet-0000000000000b002 \(private-c\) but no public subnet .*, and 10\.30\.0\.0\/23 has no free \/24 left for one: add a public subnet in ap-northeast-1c/)]);
   });
 
   it("turns the S3 endpoint off when the VPC has one, and names what it leaves alone", () => {
@@ -187,11 +206,16 @@ describe("make adopt: what it decides from the API's answers", () => {
       expect(problems).toEqual([expect.stringMatching(/^NAT Gateway nat-0000000000000000d \(nat-0000000000000000d-name\) sits in subnet subnet-0000000000000b001, which does not send 0\.0\.0\.0\/0 to the Internet Gateway/)]);
     });
 
-    it("fails on an AZ with a private subnet and no public subnet", () => {
-      const problems = refusals(consoleFacts((f) => (f.routeTables[1].Routes!.length = 1)));
-      expect(problems).toContain(
-        "ap-northeast-1c has private subnet subnet-0000000000000b002 (private-c) but no public subnet (one whose 0.0.0.0/0 goes to the Internet Gateway); the network keeps one public and one private subnet per availability zone: add a public subnet in ap-northeast-1c, then run make adopt again",
+    it("fails on a zone without a public subnet under perAz, where that zone's NAT Gateway would sit", () => {
+      const problems = refusals(
+        consoleFacts((f) => {
+          f.routeTables[1].Routes!.length = 1; // public-c no longer reaches the Internet Gateway
+          f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-0000000000000000d" });
+          f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-00000000000000001" }));
+          f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a001", "eipalloc-00000000000000001", "198.51.100.8"));
+        }),
       );
+      expect(problems).toEqual([expect.stringMatching(/^the private subnets use 2 NAT Gateways for 2 availability zones/)]);
     });
 
     it("fails on two private subnets in one AZ", () => {

@@ -173,6 +173,26 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     expect(all(p, "aws_route_table_association")).toHaveLength(2);
   });
 
+  it("creates the public subnet of a zone that has none, on the adopted public table (a new association, nothing imported for it)", () => {
+    const p = synthAdopted({ adopt: consoleAdopt({ publicSubnets: [{ id: ids.publicA }, null], publicRouteTables: [{ id: ids.publicRt }, { id: ids.publicRt }] }) });
+    const [subnet, body] = byPath(p, "aws_subnet", "public/subnet-1");
+    expect(importIdOf(p, "aws_subnet", subnet)).toBeUndefined();
+    expect(body).toMatchObject({ cidr_block: "10.0.1.0/24", availability_zone: "ap-northeast-1c", tags: { Name: "public-demo-ap-northeast-1c", Owner: "platform" } });
+    const [assoc, a] = byPath(p, "aws_route_table_association", "public/association-1");
+    expect(a.subnet_id).toBe(ref("aws_subnet", subnet));
+    expect(importIdOf(p, "aws_route_table_association", assoc)).toBeUndefined();
+    expect(importIdOf(p, "aws_route_table_association", byPath(p, "aws_route_table_association", "public/association-0")[0])).toBe(`${ids.publicA}/${ids.publicRt}`);
+    // On the main route table it needs no association at all.
+    const onMain = synthAdopted({ adopt: consoleAdopt({ publicSubnets: [{ id: ids.publicA }, null], publicRouteTables: [{ id: ids.main, main: true }, { id: ids.main, main: true }] }) });
+    expect(all(onMain, "aws_route_table_association").filter(([id]) => id.includes("_public_"))).toEqual([]);
+  });
+
+  it("fails when the public subnet of a NAT device is left to be created", () => {
+    expect(errorOf(adoptedProps({ adopt: consoleAdopt({ publicSubnets: [null, { id: ids.publicC }] }) }))).toContain(
+      "adopt.publicSubnets[0]: is null, but NAT device 0 sits in that zone's public subnet (adopt.natGateways[0]); give the subnet the NAT Gateway is in",
+    );
+  });
+
   it("fails without existingVpcId", () => {
     expect(errorOf(adoptedProps({ existingVpcId: undefined }))).toContain("test/network: adopt: is set without existingVpcId; adopted resources live in an existing VPC: set existingVpcId to it");
   });
