@@ -4,9 +4,9 @@ import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend
 import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
 import { AppConfig } from "./config";
 
-/** The provider's default tags on every resource: the project, the environment and the stack that manages it. */
-export const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({ Project: PROJECT, Environment: config.name, Stack: stackName });
 export const PROJECT = "fixed-egress";
+/** The provider's default tags on every resource: the project, the environment and the stack that manages it. */
+const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({ Project: PROJECT, Environment: config.name, Stack: stackName });
 
 /** Fake credentials the emulator accepts; used only when `emulator` is configured. */
 const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
