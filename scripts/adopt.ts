@@ -227,16 +227,16 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
   }
 
   // A zone without a public subnet gets a new one, in a free block of the NAT's subnet's size: the network keeps
-  // one public subnet per zone. Only with one NAT Gateway: with one per zone, each must sit in its own zone.
-  const missing = order.filter((az) => !chosenPublic.has(az));
+  // one public subnet per zone. Only a single NAT leaves a zone without one (perAz puts each in its own zone's).
   const natHome = f.subnets.find((s) => s.SubnetId === nats.get(usedNats[0])!.SubnetId)!;
-  const vpcBlock = parseCidr(f.vpcCidr);
+  const natPrefix = (parseCidr(natHome.CidrBlock!) as Ipv4Range).prefix;
+  const vpcRange = parseCidr(f.vpcCidr);
   const taken = f.subnets.map((s) => parseCidr(s.CidrBlock!)).filter((r): r is Ipv4Range => typeof r !== "string");
   const newPublic = new Map<string, string>();
-  for (const az of missing) {
-    const block = typeof vpcBlock === "string" ? undefined : freeBlock(vpcBlock, (parseCidr(natHome.CidrBlock!) as Ipv4Range).prefix, taken);
-    if (mode === "perAz" || !block) {
-      problems.push(`${az} has private subnet ${label(privateIn(az).SubnetId!, privateIn(az).Tags)} but no public subnet (one whose ${DEFAULT} goes to the Internet Gateway)${mode === "perAz" ? ", where its own NAT Gateway would sit" : `, and ${f.vpcCidr} has no free /${(parseCidr(natHome.CidrBlock!) as Ipv4Range).prefix} left for one`}: add a public subnet in ${az}, then run make adopt again`);
+  for (const az of order.filter((z) => !chosenPublic.has(z))) {
+    const block = typeof vpcRange === "string" ? undefined : freeBlock(vpcRange, natPrefix, taken);
+    if (!block) {
+      problems.push(`${az} has private subnet ${label(privateIn(az).SubnetId!, privateIn(az).Tags)} but no public subnet (one whose ${DEFAULT} goes to the Internet Gateway), and ${f.vpcCidr} has no free /${natPrefix} left for one: add a public subnet in ${az}, then run make adopt again`);
       continue;
     }
     newPublic.set(az, block);
@@ -278,7 +278,6 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     }),
   };
 
-  const vpcRange = parseCidr(f.vpcCidr);
   const inside = typeof vpcRange !== "string" && [...adoptedPubs, ...privs].every((s) => {
     const r = parseCidr(s.CidrBlock!);
     return typeof r !== "string" && contains(vpcRange, r);
