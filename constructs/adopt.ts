@@ -1,5 +1,5 @@
 import { TerraformResource, Token } from "cdktf";
-import { Problems, checkPattern } from "./validate";
+import { Problems, awsIdPattern, checkPattern } from "./validate";
 
 /** An existing resource to bring under management by a Terraform import block. */
 export interface AdoptedResource {
@@ -44,10 +44,6 @@ export interface AdoptedNetwork {
   readonly natGateways: AdoptedNatGateway[];
 }
 
-const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
-const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8,17}$/;
-const NAT_GATEWAY_ID = /^nat-[0-9a-f]{8,17}$/;
-export const EIPALLOC_ID = /^eipalloc-[0-9a-f]{8,17}$/;
 
 /** Terraform's import id of a route: `<route table id>_<destination>`. */
 export const routeImportId = (routeTableId: string, destination = "0.0.0.0/0") => `${routeTableId}_${destination}`;
@@ -111,17 +107,17 @@ export function checkAdoption(
     if (s === null) p.add(`adopt.publicSubnets[${i}]`, `is null, but NAT device ${i} sits in that zone's public subnet (adopt.natGateways[${i}]); give the subnet the NAT Gateway is in`);
   });
   const perAzLists = [
-    ["publicSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
-    ["privateSubnets", SUBNET_ID, "subnet-0a1b2c3d4e5f67890"],
-    ["publicRouteTables", ROUTE_TABLE_ID, "rtb-0a1b2c3d4e5f67890"],
-    ["privateRouteTables", ROUTE_TABLE_ID, "rtb-0a1b2c3d4e5f67890"],
+    ["publicSubnets", "subnet"],
+    ["privateSubnets", "subnet"],
+    ["publicRouteTables", "rtb"],
+    ["privateRouteTables", "rtb"],
   ] as const;
-  for (const [k, pattern, example] of perAzLists) {
+  for (const [k, prefix] of perAzLists) {
     const list = adopt[k] as (AdoptedResource | null)[];
     if (list.length !== o.azCount) p.add(`adopt.${k}`, `has ${list.length} entr${list.length === 1 ? "y" : "ies"} for ${o.azCount} availability zone(s); give exactly one per availability zone, in the same order`);
     list.forEach((r, i) => {
       if (r === null) return; // a public subnet to create (checked above)
-      checkPattern(p, `adopt.${k}[${i}].id`, r.id, pattern, `give an id such as "${example}"`);
+      checkPattern(p, `adopt.${k}[${i}].id`, r.id, awsIdPattern(prefix), `give an id such as "${prefix}-0a1b2c3d4e5f67890"`);
       tagProblems(p, `adopt.${k}[${i}].tags`, r.tags);
     });
   }
@@ -151,8 +147,8 @@ export function checkAdoption(
     p.add("adopt.natGateways", `has ${adopt.natGateways.length} NAT Gateway(s) for ${o.deviceCount} NAT device(s); give exactly ${o.deviceCount}, one per device (natGateways "single": one; "perAz": one per availability zone)`);
   }
   adopt.natGateways.forEach((n, i) => {
-    checkPattern(p, `adopt.natGateways[${i}].id`, n.id, NAT_GATEWAY_ID, 'give an id such as "nat-0a1b2c3d4e5f67890"');
-    checkPattern(p, `adopt.natGateways[${i}].allocationId`, n.allocationId, EIPALLOC_ID, 'give the allocation id of its Elastic IP, such as "eipalloc-0a1b2c3d4e5f67890"');
+    checkPattern(p, `adopt.natGateways[${i}].id`, n.id, awsIdPattern("nat"), 'give an id such as "nat-0a1b2c3d4e5f67890"');
+    checkPattern(p, `adopt.natGateways[${i}].allocationId`, n.allocationId, awsIdPattern("eipalloc"), 'give the allocation id of its Elastic IP, such as "eipalloc-0a1b2c3d4e5f67890"');
     tagProblems(p, `adopt.natGateways[${i}].tags`, n.tags);
     tagProblems(p, `adopt.natGateways[${i}].eipTags`, n.eipTags);
   });

@@ -21,12 +21,12 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { AdoptedNetwork, AdoptedResource, EIPALLOC_ID, RouteTableGroup, adoptInto, checkAdoption, routeImportId, routeTableGroups } from "./adopt";
+import { AdoptedNetwork, AdoptedResource, RouteTableGroup, adoptInto, checkAdoption, routeImportId, routeTableGroups } from "./adopt";
 import { ValidationError } from "./errors";
 import { NAT_MODES, NatMode, NatProvider, NatRouteTable, natDeviceCount } from "./nat-provider";
 import { mergeTags } from "./tags";
 import { rolePrefix } from "./names";
-import { Problems, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
+import { Problems, awsIdPattern, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
 
 /** What a workload needs to know of a network to run in its private subnets. */
@@ -106,8 +106,6 @@ export interface FixedEgressNetworkProps {
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-const VPC_ID = /^vpc-[0-9a-f]{8,17}$/;
-const IGW_ID = /^igw-[0-9a-f]{8,17}$/;
 
 /** Every problem with the props at once; empty when they can work. Shared by the constructor and the config loader. */
 export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
@@ -120,8 +118,8 @@ export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
   }
   if (tokens.length > 0) return p;
   checkPattern(p, "name", props.name, NAME_PATTERN, "use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example \"demo\"");
-  checkPattern(p, "existingVpcId", props.existingVpcId, VPC_ID, "give a VPC id such as \"vpc-0a1b2c3d4e5f67890\"");
-  checkPattern(p, "existingInternetGatewayId", props.existingInternetGatewayId, IGW_ID, "give an Internet Gateway id such as \"igw-0a1b2c3d4e5f67890\"");
+  checkPattern(p, "existingVpcId", props.existingVpcId, awsIdPattern("vpc"), "give a VPC id such as \"vpc-0a1b2c3d4e5f67890\"");
+  checkPattern(p, "existingInternetGatewayId", props.existingInternetGatewayId, awsIdPattern("igw"), "give an Internet Gateway id such as \"igw-0a1b2c3d4e5f67890\"");
   if (props.existingInternetGatewayId !== undefined && props.existingVpcId === undefined) {
     p.add("existingInternetGatewayId", "is set without existingVpcId; an existing Internet Gateway can only be used with the existing VPC it is attached to");
   }
@@ -137,7 +135,7 @@ export function validateNetworkProps(props: FixedEgressNetworkProps): Problems {
   }
   if (props.eipAllocationIds !== undefined) {
     props.eipAllocationIds.forEach((id, i) =>
-      checkPattern(p, `eipAllocationIds[${i}]`, id, EIPALLOC_ID, "give an allocation id such as \"eipalloc-0a1b2c3d4e5f67890\""),
+      checkPattern(p, `eipAllocationIds[${i}]`, id, awsIdPattern("eipalloc"), "give an allocation id such as \"eipalloc-0a1b2c3d4e5f67890\""),
     );
     const need = NAT_MODES.includes(mode) ? natDeviceCount(mode, props.availabilityZones.length) : 0;
     if (NAT_MODES.includes(mode) && props.eipAllocationIds.length !== need) {
@@ -197,6 +195,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly publicRouteTables: RouteTable[];
   /** The private route tables it manages (one per AZ, or the adopted ones, shared ones once). */
   public readonly privateRouteTables: RouteTable[];
+  /** Every public subnet's route table id, each once: the managed ones and, when adopted, the VPC's main route table. */
   public readonly publicRouteTableIds: string[];
   /** Each private route table's 0.0.0.0/0 to its NAT device. */
   public readonly privateDefaultRoutes: Route[];

@@ -14,4 +14,6 @@ export type { Bundle, BundleOptions } from "./bundle";
 export { rolePrefix } from "./names";
 export { ValidationError } from "./errors";
 export type { Problem } from "./errors";
-export { LOG_RETENTION_DAYS, LAMBDA_LIMITS } from "./validate";
+export { LOG_RETENTION_DAYS, LAMBDA_LIMITS, awsIdPattern } from "./validate";
+export { parseCidr, contains, overlaps, freeBlock, formatIpv4 } from "./cidr";
+export type { Ipv4Range } from "./cidr";

@@ -10,6 +10,9 @@ export const LOG_RETENTION_DAYS = [
 /** Lambda's limits for memory (MB) and timeout (seconds). */
 export const LAMBDA_LIMITS = { memoryMb: { min: 128, max: 10240 }, timeoutSeconds: { min: 1, max: 900 } } as const;
 
+/** An AWS resource id of one kind: its prefix, a hyphen, 8 or 17 hex digits (`vpc-0a1b2c3d4e5f67890`). */
+export const awsIdPattern = (prefix: "vpc" | "igw" | "subnet" | "rtb" | "nat" | "eipalloc"): RegExp => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`);
+
 /** AWS accepts VPC and subnet blocks from /16 to /28. */
 const AWS_PREFIX = { min: 16, max: 28 };
 

@@ -24,9 +24,9 @@ import {
 } from "@aws-sdk/client-ec2";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "fs";
 import { dirname, isAbsolute, join, relative, resolve } from "path";
-import { NAME_PATTERN } from "@fixed-egress/constructs";
-import type { AdoptedNetwork, AdoptedRouteTable } from "@fixed-egress/constructs";
-import { Ipv4Range, contains, freeBlock, parseCidr } from "../constructs/cidr";
+import { parseArgs } from "util";
+import { NAME_PATTERN, awsIdPattern, contains, freeBlock, parseCidr } from "@fixed-egress/constructs";
+import type { AdoptedNetwork, AdoptedRouteTable, Ipv4Range } from "@fixed-egress/constructs";
 import { stackNames } from "../stacks";
 import { PROJECT } from "../stacks/wiring";
 import { ConfigError, loadConfig } from "../stacks/config";
@@ -385,20 +385,21 @@ export function adoptedConfig(base: Record<string, unknown>, baseFile: string, o
 const USAGE = "usage: make adopt VPC=<vpc-id> NAME=<env-name> [OUT=<file>] (or npm run adopt -- --vpc <id> --name <name> [--out <file>] [--force])";
 
 function args(argv: string[]): { vpc: string; name: string; out?: string; force: boolean } {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const known = ["--vpc", "--name", "--out", "--force"];
-  const unknown = argv.filter((a, i) => a.startsWith("--") && !known.includes(a) && !["--vpc", "--name", "--out"].includes(argv[i - 1]));
-  if (unknown.length > 0) fail(`unknown option ${unknown[0]}; ${USAGE}`, 2);
-  const vpc = value("--vpc");
-  const name = value("--name");
+  let values: { vpc?: string; name?: string; out?: string; force?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { vpc: { type: "string" }, name: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } } }));
+  } catch (err) {
+    // parseArgs names the option in quotes: "Unknown option '--x'. …", "Option '--vpc <value>' argument missing"
+    const e = err as { code?: string; message: string };
+    const option = /'(-[^' ]+)/.exec(e.message)?.[1] ?? "";
+    return fail(`${e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? `unknown option ${option}` : e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ? `${option} needs a value` : e.message}; ${USAGE}`, 2);
+  }
+  const { vpc, name, out, force } = values;
   if (!vpc) fail(`give the VPC to adopt; ${USAGE}`, 2);
-  if (!/^vpc-[0-9a-f]{8,17}$/.test(vpc)) fail(`--vpc "${vpc}" is not a VPC id; give one such as vpc-0a1b2c3d4e5f67890`, 2);
+  if (!awsIdPattern("vpc").test(vpc)) fail(`--vpc "${vpc}" is not a VPC id; give one such as vpc-0a1b2c3d4e5f67890`, 2);
   if (!name) fail(`give the environment's name; ${USAGE}`, 2);
   if (!NAME_PATTERN.test(name)) fail(`--name "${name}" is not valid; use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example "orders"`, 2);
-  return { vpc, name, out: value("--out"), force: argv.includes("--force") };
+  return { vpc, name, out, force: force ?? false };
 }
 
 async function main(): Promise<void> {

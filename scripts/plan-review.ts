@@ -263,7 +263,10 @@ export function regionOf(plan: PlanJson): string | undefined {
 export function reviewPlan(plan: PlanJson, stack: string): StackReview {
   const changes = (plan.resource_changes ?? []).filter((c) => c.mode === "managed");
   const actions = changes
-    .map((c) => ({ address: c.address, action: actionOf(c.change.actions), importing: Boolean(c.change.importing), ...(actionOf(c.change.actions) === "update" ? { changed: changedKeys(c) } : {}) }))
+    .map((c) => {
+      const action = actionOf(c.change.actions);
+      return { address: c.address, action, importing: Boolean(c.change.importing), ...(action === "update" ? { changed: changedKeys(c) } : {}) };
+    })
     .filter((a) => (a.action !== "no-op" && a.action !== "read") || a.importing);
   const n = (a: Action) => actions.filter((x) => x.action === a).length;
   const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };

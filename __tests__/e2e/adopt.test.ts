@@ -194,6 +194,9 @@ describe("make adopt on the emulator", () => {
     const noVpc = await job(base, "adopt.ts", "--name", "ghost");
     expect(noVpc.code).toBe(2);
     expect(noVpc.stderr.trim()).toMatch(/^give the VPC to adopt; usage: make adopt VPC=<vpc-id> NAME=<env-name>/);
+    const unknown = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "ghost", "--outt", "x.json");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toMatch(/^unknown option --outt; usage: make adopt/);
     const badName = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "Orders_1");
     expect(badName.code).toBe(2);
     expect(badName.stderr.trim()).toBe('--name "Orders_1" is not valid; use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example "orders"');

@@ -1,6 +1,6 @@
 /** Every default and name pattern is written once, or this proves the copies agree. */
 import schema from "../../config/schema.json";
-import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_MODES } from "../../constructs";
+import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_MODES, awsIdPattern } from "../../constructs";
 import { NAME_PATTERN } from "../../constructs/fixed-egress-network";
 import { DEFAULT_PORTS, DEFAULT_TLS, TLS_MODES } from "../../lambda-src/settings";
 import { DEFAULT_KEY_PREFIX, DEFAULT_NONCURRENT_VERSION_DAYS, loadConfig } from "../../stacks/config";
@@ -26,6 +26,16 @@ describe("one source of truth", () => {
   it("the schema's name pattern and NAT modes are the construct's", () => {
     expect(props.name.pattern).toBe(NAME_PATTERN.source);
     expect(props.network.properties.natGateways.enum).toEqual([...NAT_MODES]);
+  });
+
+  it("the schema's id patterns for adopted resources are the construct's", () => {
+    const adopt = props.network.properties.adopt.properties;
+    expect((adopt.publicSubnets.items.oneOf[0] as typeof adopt.privateSubnets.items).properties.id.pattern).toBe(awsIdPattern("subnet").source);
+    expect(adopt.privateSubnets.items.properties.id.pattern).toBe(awsIdPattern("subnet").source);
+    expect(adopt.publicRouteTables.items.properties.id.pattern).toBe(awsIdPattern("rtb").source);
+    expect(adopt.privateRouteTables.items.properties.id.pattern).toBe(awsIdPattern("rtb").source);
+    expect(adopt.natGateways.items.properties.id.pattern).toBe(awsIdPattern("nat").source);
+    expect(adopt.natGateways.items.properties.allocationId.pattern).toBe(awsIdPattern("eipalloc").source);
   });
 
   it("the schema's NAT instance type default is the construct's", () => {
