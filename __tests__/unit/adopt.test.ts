@@ -49,6 +49,16 @@ function consoleFacts(edit: (f: { subnets: Subnet[]; routeTables: RouteTable[]; 
   };
 }
 
+/**
+ * Two NAT Gateways (nat-…d in public-a, nat-…1 in `secondIn`) and one private table per subnet: private-a's
+ * 0.0.0.0/0 to `forA`, private-c's to `forC`.
+ */
+function twoNats(f: { routeTables: RouteTable[]; natGateways: NatGateway[] }, forA: string, forC: string, secondIn = "subnet-0000000000000a002"): void {
+  f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: forA });
+  f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: forC }));
+  f.natGateways.push(nat("nat-00000000000000001", secondIn, "eipalloc-00000000000000001", "198.51.100.8"));
+}
+
 function adopted(facts: NetworkFacts): Adoption {
   const a = adoptionOf(facts);
   if ("problems" in a) throw new Error(`refused: ${a.problems.join("\n")}`);
@@ -106,11 +116,7 @@ describe("make adopt: what it decides from the API's answers", () => {
 
   it("recognizes perAz: each private subnet through the NAT Gateway of its own AZ", () => {
     const a = adopted(
-      consoleFacts((f) => {
-        f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-0000000000000000d" });
-        f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-00000000000000001" }));
-        f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a002", "eipalloc-00000000000000001", "198.51.100.8"));
-      }),
+      consoleFacts((f) => twoNats(f, "nat-0000000000000000d", "nat-00000000000000001")),
     );
     expect(a.network.natGateways).toBe("perAz");
     expect(a.network.adopt.natGateways.map((n) => n.id)).toEqual(["nat-0000000000000000d", "nat-00000000000000001"]);
@@ -210,9 +216,7 @@ describe("make adopt: what it decides from the API's answers", () => {
       const problems = refusals(
         consoleFacts((f) => {
           f.routeTables[1].Routes!.length = 1; // public-c no longer reaches the Internet Gateway
-          f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-0000000000000000d" });
-          f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-00000000000000001" }));
-          f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a001", "eipalloc-00000000000000001", "198.51.100.8"));
+          twoNats(f, "nat-0000000000000000d", "nat-00000000000000001", "subnet-0000000000000a001");
         }),
       );
       expect(problems).toEqual([expect.stringMatching(/^the private subnets use 2 NAT Gateways for 2 availability zones/)]);
@@ -225,11 +229,7 @@ describe("make adopt: what it decides from the API's answers", () => {
 
     it("fails on NAT Gateways that are neither single nor one per AZ in its own AZ", () => {
       const problems = refusals(
-        consoleFacts((f) => {
-          f.routeTables[2] = rt("rtb-0000000000000000c", ["subnet-0000000000000b001"], { NatGatewayId: "nat-00000000000000001" });
-          f.routeTables.push(rt("rtb-0000000000000000f", ["subnet-0000000000000b002"], { NatGatewayId: "nat-0000000000000000d" }));
-          f.natGateways.push(nat("nat-00000000000000001", "subnet-0000000000000a002", "eipalloc-00000000000000001", "198.51.100.8"));
-        }),
+        consoleFacts((f) => twoNats(f, "nat-00000000000000001", "nat-0000000000000000d")),
       );
       expect(problems).toEqual([expect.stringMatching(/^the private subnets use 2 NAT Gateways for 2 availability zones \(subnet-0000000000000b001 \(ap-northeast-1a\) → nat-00000000000000001 \(ap-northeast-1c\), /)]);
     });
