@@ -19,9 +19,10 @@ install: node_modules/.install-stamp  ## Debian packages, node packages and the 
 	@scripts/system-deps.sh
 	@scripts/emulator.sh install
 
-install-test: install  ## plus the tests' Debian packages and checkov's virtualenv
+install-test:  ## what install does, plus the tests' Debian packages and checkov's virtualenv (the installs run side by side)
 	@scripts/system-deps.sh --test
-	@scripts/scan.sh install
+	@set -e; $(MAKE) -s node_modules/.install-stamp & npm=$$!; scripts/emulator.sh install & moto=$$!; \
+	  scripts/scan.sh install; wait $$npm; wait $$moto
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
 	@scripts/emulator.sh start
@@ -52,8 +53,8 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator)
-	@npx jest --runInBand
+test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); two workers, longest suites first
+	@npx jest --maxWorkers=2
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit

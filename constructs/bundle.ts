@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "fs";
 import { homedir } from "os";
 import { dirname, join, resolve } from "path";
 import { buildSync, version as esbuildVersion } from "esbuild";
@@ -38,6 +38,13 @@ const FIXED_MTIME = new Date(1980, 0, 2, 0, 0, 0);
 interface CacheEntry extends Bundle {
   /** every input file of the last build, as "mtimeMs:size" */
   readonly inputs: Record<string, string>;
+}
+
+/** Writes a file of this process, then renames it into place: a reader in another process never sees half of it. */
+function writeAtomic(path: string, data: string | Uint8Array): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }
 
 const fingerprint = (file: string): string | undefined => {
@@ -93,7 +100,7 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
   const hex = createHash("sha256").update(zip).digest("hex");
   mkdirSync(outDir, { recursive: true });
   const zipPath = join(outDir, `${hex}.zip`);
-  writeFileSync(zipPath, zip);
+  writeAtomic(zipPath, zip);
   const bundle = { zipPath, sha256Base64: Buffer.from(hex, "hex").toString("base64"), sizeBytes: zip.length };
   const inputs: Record<string, string> = {};
   for (const file of Object.keys(result.metafile!.inputs)) {
@@ -101,6 +108,6 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     inputs[full] = fingerprint(full) ?? "missing";
   }
   for (const [, path] of files) inputs[path] = fingerprint(path) ?? "missing";
-  writeFileSync(cacheFile, JSON.stringify({ ...bundle, inputs } satisfies CacheEntry));
+  writeAtomic(cacheFile, JSON.stringify({ ...bundle, inputs } satisfies CacheEntry));
   return bundle;
 }

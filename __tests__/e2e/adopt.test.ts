@@ -86,6 +86,8 @@ describe("make adopt on the emulator", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("orders-app: not planned; it reads the network stack's outputs");
+    expect(r.stdout).toContain("### orders-network");
+    expect(r.stdout).not.toContain("### orders-app");
     expect(r.stdout).toContain("No egress IP changes.");
     expect(r.stdout).toContain(`- today: ${net.publicIp}`);
     expect(r.stdout).toContain(`- after this plan: ${net.publicIp}`);

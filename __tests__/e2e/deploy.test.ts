@@ -33,10 +33,7 @@ beforeAll(async () => {
   await d.apply("app");
 });
 
-afterAll(async () => {
-  await d?.cleanup();
-  emu?.stop();
-});
+afterAll(() => emu?.stop()); // stopping the emulator forgets everything: no cleanup destroy
 
 describe("deploy on the emulator", () => {
   it("builds the VPC, the Internet Gateway and the routing the design asks for", async () => {
@@ -52,6 +49,8 @@ describe("deploy on the emulator", () => {
     const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }));
     const tableOf = (subnetId: string) => RouteTables!.find((t) => t.Associations?.some((a) => a.SubnetId === subnetId))!;
 
+    expect(net.public_subnet_ids).toHaveLength(2);
+    expect(net.private_subnet_ids).toHaveLength(2);
     for (const subnetId of net.public_subnet_ids as string[]) {
       expect(defaultRoute(tableOf(subnetId))?.GatewayId).toBe(igwId);
     }
@@ -70,6 +69,7 @@ describe("deploy on the emulator", () => {
     const net = await d.outputs("network");
     const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
+    expect(NatGateways).toHaveLength(1);
     for (const nat of NatGateways!) {
       const allocationId = nat.NatGatewayAddresses![0].AllocationId;
       const eip = Addresses!.find((a) => a.AllocationId === allocationId)!;
@@ -85,6 +85,7 @@ describe("deploy on the emulator", () => {
     const lambda = new LambdaClient(clientFor(emu.endpoint));
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: app.function_name }));
     // moto reports a made-up VpcId for functions; subnets and security groups are what it keeps.
+    expect(net.private_subnet_ids).toHaveLength(2);
     expect([...fn.VpcConfig!.SubnetIds!].sort()).toEqual([...net.private_subnet_ids].sort());
     expect(fn.VpcConfig!.SecurityGroupIds).toEqual([app.security_group_id]);
     expect(fn.Environment!.Variables!.EGRESS_IPS).toBe((net.egress_ips as string[]).join(","));
@@ -160,6 +161,11 @@ describe("deploy on the emulator", () => {
 
   it("leaves nothing of the project after destroy (app first)", async () => {
     const net = await d.outputs("network");
+    // The same queries find the project before destroy, so the empty answers after it mean something.
+    const { Vpcs: before } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["fixed-egress"] }] }));
+    expect(before!.map((v) => v.VpcId)).toEqual([net.vpc_id]);
+    const { Functions: fnsBefore } = await new LambdaClient(clientFor(emu.endpoint)).send(new ListFunctionsCommand({}));
+    expect(fnsBefore).toHaveLength(1);
     await d.destroy("app");
     await d.destroy("network");
     const { Vpcs } = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Project", Values: ["fixed-egress"] }] }));

@@ -1,8 +1,11 @@
 /**
- * Faults on the emulator: an interrupted apply converges, a dead endpoint is named, a lock left by a
- * crashed apply is explained and released, and a missing state bucket is reported (never local state).
+ * Faults on the emulator. They need state, not a fresh network each: one network ("faults", reached through a
+ * relay that a test can close) carries an interrupted apply that converges, a second apply refused while the first
+ * holds the state lock, and a dead endpoint named with the state untouched. A lock left by an apply killed after it
+ * created resources is explained and released, and the apply converges (a network of its own: the kill leaves an
+ * orphan behind). A missing state bucket is reported (never local state).
  */
-import { existsSync, readFileSync, readdirSync } from "fs";
+import { existsSync, readdirSync } from "fs";
 import { join } from "path";
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -21,23 +24,24 @@ const BUCKET = "fixed-egress-e2e-state";
 let emu: Emulator;
 let s3: S3Client;
 let ec2: EC2Client;
-const deployments: Deployment[] = [];
+let relay: Relay;
+/** The shared network, deployed through the relay by the first test. */
+let d: Deployment;
+let endpoint: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   emu = startEmulator();
   s3 = new S3Client(clientFor(emu.endpoint));
   ec2 = new EC2Client(clientFor(emu.endpoint));
+  relay = await startRelay(Number(new URL(emu.endpoint).port));
+  endpoint = `http://127.0.0.1:${relay.port}`;
+  d = await prepare(emulatorConfig(endpoint, "faults"));
 });
+// Stopping the emulator forgets everything: no cleanup destroy.
 afterAll(async () => {
-  for (const d of deployments) await d.cleanup();
+  await relay?.close().catch(() => undefined);
   emu?.stop();
 });
-
-async function deployment(name: string, endpoint = emu.endpoint): Promise<Deployment> {
-  const d = await prepare(emulatorConfig(endpoint, name));
-  deployments.push(d);
-  return d;
-}
 
 const exists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(() => true, () => false);
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -48,13 +52,15 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
   }
 }
 const vpcsOf = async (env: string) => (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "tag:Environment", Values: [env] }] }))).Vpcs ?? [];
+const natsIn = async (vpcId: string) =>
+  ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }))).NatGateways ?? []).filter((n) => n.State !== "deleted");
+const stateList = async (dir: string) => (await terraform(dir, ["state", "list"])).stdout.trim().split("\n");
 
 it("converges after an apply interrupted by SIGINT: one VPC, one NAT Gateway, an empty plan", async () => {
-  const d = await deployment("sigint");
   const dir = d.synth.stackDir("network");
   await terraform(dir, ["init", "-input=false", "-no-color"]);
   const apply = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-  await until("the VPC to exist", async () => (await vpcsOf("sigint")).length > 0);
+  await until("the VPC to exist", async () => (await vpcsOf("faults")).length > 0);
   process.kill(apply.child.pid!, "SIGINT");
   const interrupted = await apply.done;
   expect(interrupted.code).not.toBe(0);
@@ -62,27 +68,40 @@ it("converges after an apply interrupted by SIGINT: one VPC, one NAT Gateway, an
 
   await d.apply("network");
   expect(await d.planExitCode("network")).toBe(0);
-  const vpcs = await vpcsOf("sigint");
+  const vpcs = await vpcsOf("faults");
   expect(vpcs).toHaveLength(1);
-  const nats = (await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcs[0].VpcId!] }] }))).NatGateways ?? [];
-  expect(nats.filter((n) => n.State !== "deleted")).toHaveLength(1);
+  expect(await natsIn(vpcs[0].VpcId!)).toHaveLength(1);
+});
+
+it("refuses a second apply while the first holds the state lock, and leaves the state intact", async () => {
+  // A change whose apply lasts: the S3 endpoint's delete waits for AWS, so the lock is held for seconds.
+  await d.resynth(emulatorConfig(endpoint, "faults", (c) => ((c.network.s3Endpoint = false), (c.tags = { Owner: "lock-test" }))));
+  const dir = d.synth.stackDir("network");
+  const lockKey = "fixed-egress/faults-network.tfstate.tflock";
+  const first = d.apply("network");
+  await until("the first apply to take the lock", () => exists(lockKey), 30_000);
+  const second = await terraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { allowFail: true });
+  expect(second.code).toBe(1);
+  expect(second.stderr).toMatch(/Error acquiring the state lock/);
+  expect(second.stderr).toMatch(/Lock Info:/);
+
+  await first;
+  expect(await exists(lockKey)).toBe(false);
+  const list = await stateList(dir);
+  expect(list.filter((l) => l.startsWith("aws_nat_gateway."))).toHaveLength(1);
+  expect(list.filter((l) => l.startsWith("aws_vpc."))).toHaveLength(1);
+  expect(list.filter((l) => l.startsWith("aws_vpc_endpoint."))).toEqual([]);
+  expect(await d.planExitCode("network")).toBe(0);
 });
 
 describe("the emulator down", () => {
-  let relay: Relay;
-  afterAll(async () => relay?.close().catch(() => undefined));
-
   it("fails the plan with a clear error naming the endpoint, and leaves the state untouched", async () => {
-    relay = await startRelay(Number(new URL(emu.endpoint).port));
-    const endpoint = `http://127.0.0.1:${relay.port}`;
-    const d = await deployment("down", endpoint);
-    await d.apply("network");
-    const key = "fixed-egress/down-network.tfstate";
+    const key = "fixed-egress/faults-network.tfstate";
     const before = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
 
     await relay.close();
     const config = writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => {
-      c.name = "down";
+      c.name = "faults";
       c.emulator = { endpoint };
       c.backend.bucket = BUCKET;
     }));
@@ -102,15 +121,17 @@ describe("the emulator down", () => {
   });
 });
 
-it("explains a lock left by a crashed apply and how to release it; released, the apply converges", async () => {
-  const d = await deployment("crash");
-  const dir = d.synth.stackDir("network");
+it("explains a lock left by an apply killed after it created resources; released, the apply converges", async () => {
+  const crash = await prepare(emulatorConfig(emu.endpoint, "crash"));
+  const dir = crash.synth.stackDir("network");
   await terraform(dir, ["init", "-input=false", "-no-color"]);
   const lockKey = "fixed-egress/crash-network.tfstate.tflock";
   const apply = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-  await until("the lock", () => exists(lockKey));
+  // Killed once AWS has a resource of it: what it created is left behind, its state never written.
+  await until("the VPC to exist", async () => (await vpcsOf("crash")).length > 0);
   process.kill(-apply.child.pid!, "SIGKILL"); // the whole group: terraform and its provider
   await apply.done;
+  const [orphan] = await vpcsOf("crash");
   expect(await exists(lockKey)).toBe(true);
   const lock = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: lockKey }))).Body!.transformToString()) as { ID: string };
 
@@ -125,19 +146,26 @@ it("explains a lock left by a crashed apply and how to release it; released, the
   const unlock = await run(args[0], args.slice(1), { cwd: ROOT });
   expect(unlock.stderr).toBe("");
   expect(await exists(lockKey)).toBe(false);
-  await d.apply("network");
-  expect(await d.planExitCode("network")).toBe(0);
+  await crash.apply("network");
+  expect(await crash.planExitCode("network")).toBe(0);
+  // The state knows one VPC, with its NAT Gateway; the killed apply's VPC is an orphan Terraform never recorded.
+  const vpcInState = (await crash.outputs("network")).vpc_id as string;
+  const vpcs = (await vpcsOf("crash")).map((v) => v.VpcId);
+  expect(vpcs).toHaveLength(2);
+  expect(vpcs).toContain(orphan.VpcId);
+  expect(vpcInState).not.toBe(orphan.VpcId);
+  expect(await natsIn(vpcInState)).toHaveLength(1);
+  expect((await stateList(dir)).filter((l) => l.startsWith("aws_vpc."))).toHaveLength(1);
 });
 
 describe("the emulator restarted (state bucket gone)", () => {
-  let fresh: Emulator;
-  afterAll(() => fresh?.stop());
-
   it("deploy says the bucket is missing and how to bootstrap it; Terraform never falls back to local state", async () => {
-    fresh = startEmulator();
+    // moto's reset API forgets every resource, as a restart does (the last test here: nothing else needs them).
+    const reset = await fetch(`${emu.endpoint}/moto-api/reset`, { method: "POST" });
+    expect(reset.ok).toBe(true);
     const config = writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => {
       c.name = "gone";
-      c.emulator = { endpoint: fresh.endpoint };
+      c.emulator = { endpoint: emu.endpoint };
     }));
     const deploy = await run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: config } });
     expect(deploy.code).toBe(1);
@@ -151,8 +179,7 @@ describe("the emulator restarted (state bucket gone)", () => {
     expect(init.code).toBe(1);
     expect(init.stderr).toMatch(/bucket.*(does not exist|NoSuchBucket)|NoSuchBucket/is);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tfstate"))).toEqual([]);
-    // If init got as far as recording a backend, it is the S3 one, never a local fallback.
-    const backendFile = join(dir, ".terraform", "terraform.tfstate");
-    if (existsSync(backendFile)) expect(JSON.parse(readFileSync(backendFile, "utf8")).backend.type).toBe("s3");
+    // Init stops before it records any backend: there is none to fall back from.
+    expect(existsSync(join(dir, ".terraform", "terraform.tfstate"))).toBe(false);
   });
 });

@@ -30,10 +30,8 @@ beforeAll(() => {
   env = { FIXED_EGRESS_CONFIG: join(work, "config.json"), FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
   configure();
 });
-afterAll(async () => {
-  await run("node", ["--import", "tsx", join(ROOT, "scripts", "destroy.ts")], { env });
-  emu?.stop();
-});
+// No destroy before the emulator stops: stopping it forgets everything (the last test's destroy is the asserted one).
+afterAll(() => emu?.stop());
 
 const job = (script: string, ...args: string[]) => run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], { env });
 
@@ -116,6 +114,11 @@ describe("make demo, deploy, drift", () => {
     expect(refused.stdout).not.toContain("terraform apply");
     expect(refused.stderr).toMatch(/^demo-network: the plan changes the egress path, so nothing of it was applied \(the review: .*-demo-network-refused\.md\)\.\n/);
     expect(refused.stderr).toContain(`apply it with: FIXED_EGRESS_CONFIG=${configFile()} make deploy ARGS=--allow-egress-change`);
+    // The refused review kept for the record: the replacement in the table, and the NAT keeping its Elastic IP.
+    const record = readFileSync(join(work, "run", "reviews", readdirSync(join(work, "run", "reviews")).find((f) => f.endsWith("-demo-network-refused.md"))!), "utf8");
+    expect(record).toMatch(/\| replace \| `aws_nat_gateway\.network_nat_gateway-0_\w+` \|/);
+    expect(record).toContain("this plan is refused");
+    expect(record).toContain(`- today: ${today.publicIp}\n- after this plan: ${today.publicIp}\n`);
     expect(await egressNow()).toEqual(today);
   });
 
@@ -141,6 +144,10 @@ describe("make demo, deploy, drift", () => {
     expect(tagged.stderr).toBe("");
     expect(tagged.code).toBe(0);
     expect(tagged.stdout).toMatch(/demo-network: 0 to add, [1-9]\d* to change, 0 to replace, 0 to destroy\./);
+    const reviews = readdirSync(join(work, "run", "reviews")).filter((f) => f.endsWith("-demo-network.md")).sort();
+    const record = readFileSync(join(work, "run", "reviews", reviews[reviews.length - 1]), "utf8");
+    expect(record).toContain(`- today: ${today.publicIp}`);
+    expect(record).toContain("No egress IP changes.");
     const after = await egressNow();
     expect({ ...after, serial: 0 }).toEqual({ ...today, serial: 0 });
   });

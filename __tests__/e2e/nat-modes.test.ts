@@ -38,12 +38,9 @@ beforeAll(() => {
 });
 afterAll(() => emu?.stop());
 
+// Each test has a network of its own name; none is destroyed only to clean up (the emulator forgets all when stopped).
 describe("NAT modes on the emulator", () => {
   let d: Deployment | undefined;
-  afterEach(async () => {
-    await d?.cleanup();
-    d = undefined;
-  });
 
   it("perAz on 3 AZs: three NAT Gateways, three EIPs, three private route tables, each to the NAT of its own AZ", async () => {
     d = await prepare(
@@ -141,8 +138,6 @@ describe("NAT modes on the emulator", () => {
       const pairs = (list: { AllocationId?: string; PublicIp?: string }[]) => list.map((a) => `${a.AllocationId}=${a.PublicIp}`).sort();
       expect(pairs(Addresses!)).toEqual(pairs(brought));
     } finally {
-      await d?.cleanup();
-      d = undefined;
       for (const id of ids) await ec2.send(new ReleaseAddressCommand({ AllocationId: id })).catch(() => undefined);
     }
   });

@@ -117,11 +117,11 @@ maybe("egress proof in network namespaces", () => {
 
       it("fails at once, with a clear message, when the NAT host's link is down", async () => {
         bed.setNatLink(false);
-        const out = await invoke(engine, 2000);
+        // A connect timeout far longer than the answer takes: only the NAT host's ICMP unreachable can end it early.
+        const out = await invoke(engine, 20_000);
         expect(out.ok).toBe(false);
-        // The NAT host has no route left and answers with ICMP unreachable.
-        expect(out.error).toMatch(new RegExp(`^database ${ADDR.db}:${PORTS[engine]}: (no route to the database|no answer within 2000 ms) \\(`));
-        expect(out.ms).toBeLessThan(2000 + 3000); // timeout plus node's start-up
+        expect(out.error).toMatch(new RegExp(`^database ${ADDR.db}:${PORTS[engine]}: no route to the database \\(`));
+        expect(out.ms).toBeLessThan(5000); // node's start-up and one round trip, nowhere near the 20 s timeout
       });
 
       it("gives up after its connect timeout, not a hang, when the NAT host drops everything", async () => {

@@ -1,12 +1,15 @@
 /**
- * Bad configs, table-driven: each is refused with one line naming the JSON path, a non-zero exit, no stack
- * written and no AWS call. Each runs through the synth entry (scripts/app.js, what `cdktf synth` runs) and through
- * the main job (scripts/demo.ts), with the emulator endpoint pointed at a listener that counts connections.
+ * Bad configs, table-driven: each is refused with one line naming the file and the JSON path. Every case goes
+ * through the config loader in-process (the one both entry points call first); one case of each kind (raw text,
+ * schema, a construct's own check) also through the synth entry (scripts/app.js, what `cdktf synth` runs) and the
+ * main job (scripts/demo.ts) as subprocesses: exit 1, no stack written, and no AWS call (the emulator endpoint
+ * points at a listener that counts connections).
  */
 import { existsSync, mkdtempSync } from "fs";
 import { createServer, Server } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
+import { ConfigError, loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
 import { run } from "../helpers/terraform";
 
@@ -76,45 +79,58 @@ const CASES: [string, Edit | string, string][] = [
   }, "$.network.adopt.privateRouteTables[1].id"],
 ];
 
-let listener: Server;
-let connections = 0;
-let endpoint: string;
-
-beforeAll(async () => {
-  listener = createServer((s) => {
-    connections++;
-    s.destroy();
-  });
-  await new Promise<void>((r) => listener.listen(0, "127.0.0.1", () => r()));
-  endpoint = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
-});
-afterAll(() => new Promise<void>((r) => listener.close(() => r())));
-
-function configFile(edit: Edit | string): string {
-  if (typeof edit === "string") return writeTempConfig(edit);
-  return writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => {
-    c.emulator.endpoint = endpoint; // any AWS call would land on the listener
-    edit(c);
-  }));
+/** One line naming the file and the JSON path, nothing else. */
+function expectOneLine(text: string, file: string, path: string): void {
+  const lines = text.trim().split("\n");
+  expect(lines).toEqual([expect.stringMatching(/./)]);
+  expect(lines[0].slice(0, file.length + path.length + 4)).toBe(`${file}: ${path}: `);
+  expect(text).not.toMatch(/\n\s+at /); // no stack trace
 }
 
-describe("bad input", () => {
-  it("has at least 30 cases", () => expect(CASES.length).toBeGreaterThanOrEqual(30));
+describe("bad input, through the config loader both entry points share", () => {
+  it.each(CASES)("refuses %s", (_what, edit, path) => {
+    const file = configFile(edit, "http://127.0.0.1:9"); // never reached: loading makes no AWS call
+    let error: unknown;
+    try {
+      loadConfig(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expectOneLine((error as ConfigError).message, file, path);
+    expect((error as ConfigError).lines).toHaveLength(1);
+  });
+});
 
-  it.each(CASES)("refuses %s", async (_what, edit, path) => {
-    const file = configFile(edit);
+/** A raw file, a schema error and a construct's own validation: one of each kind, through the real commands. */
+const THROUGH_ENTRY_POINTS = ["malformed JSON", "unknown top-level key (typo)", "overlapping subnets", "adopted private table shared with perAz"];
+
+describe("bad input, through the real entry points (cdktf's app command and the main job)", () => {
+  let listener: Server;
+  let connections = 0;
+  let endpoint: string;
+
+  beforeAll(async () => {
+    listener = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((r) => listener.listen(0, "127.0.0.1", () => r()));
+    endpoint = `http://127.0.0.1:${(listener.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => listener.close(() => r())));
+
+  it.each(CASES.filter(([what]) => THROUGH_ENTRY_POINTS.includes(what)))("refuses %s with one line, exit 1, no stack written and no AWS call", async (_what, edit, path) => {
+    const file = configFile(edit, endpoint); // any AWS call would land on the listener
     const outdir = join(mkdtempSync(join(tmpdir(), "fixed-egress-badout-")), "out");
-    const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir };
+    const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir, FIXED_EGRESS_OUTDIR: outdir };
     const [synth, demo] = await Promise.all([
       run("node", [join(ROOT, "scripts", "app.js")], { env }),
       run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts")], { env }),
     ]);
     for (const r of [synth, demo]) {
       expect(r.code).toBe(1);
-      const lines = r.stderr.trim().split("\n");
-      expect(lines).toEqual([expect.stringMatching(/./)]);
-      expect(lines[0].slice(0, file.length + path.length + 4)).toBe(`${file}: ${path}: `);
-      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+      expectOneLine(r.stderr, file, path);
     }
     expect(existsSync(outdir)).toBe(false);
     expect(connections).toBe(0);
@@ -126,3 +142,11 @@ describe("bad input", () => {
     expect(r.stderr.trim()).toBe("/nonexistent/env.json: cannot read the config file (ENOENT); set FIXED_EGRESS_CONFIG to an existing file");
   });
 });
+
+function configFile(edit: Edit | string, endpoint: string): string {
+  if (typeof edit === "string") return writeTempConfig(edit);
+  return writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => {
+    c.emulator.endpoint = endpoint;
+    edit(c);
+  }));
+}

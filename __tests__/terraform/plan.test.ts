@@ -2,7 +2,7 @@
  * The synthesized Terraform is accepted by Terraform itself: validate both stacks, and plan the network
  * stack of the real-AWS example with a local backend and fake credentials (a create-only plan makes no AWS call).
  */
-import { mkdtempSync, readFileSync } from "fs";
+import { mkdtempSync, readFileSync, readdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
@@ -87,10 +87,12 @@ describe("terraform", () => {
   it("synthesizes byte-identical stacks in two separate `cdktf synth`-style runs", async () => {
     const outs = [0, 1].map(() => mkdtempSync(join(tmpdir(), "fixed-egress-det-")));
     for (const out of outs) {
-      // A TMPDIR of its own: no bundle cache, so each process really builds the Lambda zip.
-      const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG, TMPDIR: mkdtempSync(join(tmpdir(), "fixed-egress-tmp-")) } });
+      // A bundle cache of its own (the cache follows XDG_CACHE_HOME): each process really builds the Lambda zip.
+      const cache = mkdtempSync(join(tmpdir(), "fixed-egress-cache-"));
+      const r = await run("node", ["scripts/app.js"], { env: { CDKTF_OUTDIR: out, FIXED_EGRESS_CONFIG: LOCAL_CONFIG, XDG_CACHE_HOME: cache } });
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
+      expect(readdirSync(join(cache, "fixed-egress", "bundles")).filter((f) => f.endsWith(".zip"))).toHaveLength(1);
     }
     const [a, b] = outs.map((o) => filesOf(join(o, "stacks")));
     expect(Object.keys(a)).toHaveLength(3);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { unzipSync } from "fflate";
@@ -103,8 +103,19 @@ describe("the app", () => {
     expect(s.network.terraform.backend).toEqual({ local: { path: "/tmp/fx-state/demo-network.tfstate" } });
   });
 
-  it("synthesizes the same config twice to byte-identical files, Lambda asset included", () => {
-    const again = synthApp(loadConfig(LOCAL_CONFIG));
+  it("synthesizes the same config twice to byte-identical files, Lambda asset included (the second zip built afresh)", () => {
+    // The bundle cache follows XDG_CACHE_HOME: an empty one makes the second synth build its zip again.
+    const cache = mkdtempSync(join(tmpdir(), "fx-cache-"));
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    let again: ReturnType<typeof synthApp>;
+    try {
+      again = synthApp(loadConfig(LOCAL_CONFIG));
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
+    expect(readdirSync(join(cache, "fixed-egress", "bundles")).filter((f) => f.endsWith(".zip"))).toHaveLength(1);
     const a = filesOf(`${local.outdir}/stacks`);
     const b = filesOf(`${again.outdir}/stacks`);
     expect(Object.keys(a).some((f) => f.endsWith(".zip"))).toBe(true);

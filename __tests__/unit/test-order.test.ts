@@ -1,0 +1,20 @@
+/** `make test`'s order (scripts/jest-sequencer.js): longest suites first, from a table that names only real suites. */
+import { existsSync } from "fs";
+import { join } from "path";
+import { ROOT } from "../helpers/config";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const LongestFirst = require("../../scripts/jest-sequencer.js");
+const SECONDS: Record<string, number> = LongestFirst.SECONDS;
+
+describe("the test order", () => {
+  it("names only suites that exist", () => {
+    expect(Object.keys(SECONDS).filter((suite) => !existsSync(join(ROOT, "__tests__", suite)))).toEqual([]);
+  });
+
+  it("starts the longest suites first, then the rest by path", () => {
+    const paths = ["unit/b.test.ts", "e2e/deploy.test.ts", "unit/a.test.ts", "e2e/main-job.test.ts"].map((p) => ({ path: join(ROOT, "__tests__", p) }));
+    const sorted = new LongestFirst({ contexts: [], globalConfig: {} }).sort(paths).map((t: { path: string }) => t.path.slice(ROOT.length + "/__tests__/".length));
+    expect(sorted).toEqual(["e2e/main-job.test.ts", "e2e/deploy.test.ts", "unit/a.test.ts", "unit/b.test.ts"]);
+  });
+});
