@@ -16,7 +16,7 @@ const result = buildSync({
   format: "cjs",
   outfile: out,
   // The library is a workspace package; bundle its TypeScript source like the app's own (tsconfig's paths).
-  alias: { "@fixed-egress/constructs": join(root, "constructs", "index.ts") },
+  alias: { "@fixed-egress/constructs": join(root, "constructs", "index.ts"), "@fixed-egress/guard": join(root, "guard", "index.ts") },
   sourcemap: "inline",
   logLevel: "error",
   write: false,

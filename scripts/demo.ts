@@ -1,7 +1,8 @@
 /**
  * The main job, and `make deploy`: for each stack (network, then app), `terraform plan -out`, the review of
- * that plan, then `terraform apply` of exactly that saved plan. A plan that would change the egress path is
- * refused (nothing applied) unless --allow-egress-change; the app stack is planned after the network is applied.
+ * that plan by the egress guard, then `terraform apply` of exactly that saved plan. A plan that would change the
+ * egress path is refused (nothing applied) unless --allow-egress-change, or unless every egress IP after it is in
+ * the config's network.allowListedEgressIps; the app stack is planned after the network is applied.
  * Every applied plan's review is kept under .run/reviews/. Prints the egress IPs to allow-list.
  * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts [--no-bootstrap] [--allow-egress-change]
  *   make demo: with the bootstrap; make deploy: --no-bootstrap (a missing bucket is an error).
@@ -11,7 +12,7 @@ import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { fail } from "./cli";
 import { costLine } from "./cost";
-import { headline, priorIds, renderMarkdown } from "./plan-review";
+import { decideFor, headline, priorIds, renderReview } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
 import { applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
 import { RUN_DIR, configFromEnv, say, shown, terraformOutcome } from "./steps";
@@ -42,20 +43,19 @@ async function main(): Promise<void> {
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
     for (const w of review.warnings) say(`    note: ${w.address} ${w.reason}`);
-    const refused = review.offenders.length > 0 && !allowed;
-    const record = join(reviews, `${new Date().toISOString().replace(/[:.]/g, "-")}-${stack}${refused ? "-refused" : ""}.md`);
-    if (planned.changes) writeFileSync(record, renderMarkdown([review], allowed));
-    if (review.offenders.length > 0) {
+    const decision = decideFor([review], config, allowed);
+    const record = join(reviews, `${new Date().toISOString().replace(/[:.]/g, "-")}-${stack}${decision.refused ? "-refused" : ""}.md`);
+    if (planned.changes) writeFileSync(record, renderReview([review], decision, config));
+    const offenders = review.findings.map((f) => `${f.address} ${f.reason}`);
+    if (decision.refused) {
+      for (const o of offenders) say(`    refused: ${o}`);
       const how = `${envPrefix}make ${isDeploy ? "deploy" : "demo"} ARGS=--allow-egress-change`;
-      if (refused) {
-        for (const o of review.offenders) say(`    refused: ${o}`);
-        fail(
-          `${stack}: the plan changes the egress path, so nothing of it was applied (the review: ${shown(record)}).\n` +
-            `Once the new egress path is intended and any new IP is allow-listed at the database, apply it with: ${how}`,
-        );
-      }
-      for (const o of review.offenders) say(`    allowed by --allow-egress-change: ${o}`);
+      fail(
+        `${stack}: the plan changes the egress path, so nothing of it was applied (the review: ${shown(record)}).\n` +
+          `Once the new egress path is intended and any new IP is allow-listed at the database, apply it with: ${how}`,
+      );
     }
+    for (const o of offenders) say(`    ${decision.because}: ${o}`);
     if (stack === names.network) {
       const own = [...priorIds(planned.plan, "aws_nat_gateway"), ...priorIds(planned.plan, "aws_network_interface")];
       const problems = await broughtEipProblems(config, own).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));

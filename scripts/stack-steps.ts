@@ -5,7 +5,7 @@ import { stackNames } from "../stacks";
 import type { AppConfig } from "../stacks/config";
 import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
-import { PlanJson, StackReview, parsePlan, reviewPlan } from "./plan-review";
+import { PlanJson, StackReview, parsePlan, reviewPlan } from "@fixed-egress/guard";
 import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step, synth } from "./steps";
 
 export const PLANS_DIR = join(RUN_DIR, "plans");
@@ -88,7 +88,7 @@ export async function planStack(stack: string, log: string, opts: { refreshOnly?
   if (show.code !== 0) failStep(`terraform show of ${stack}`, show);
   writeFileSync(jsonFile, show.stdout);
   const parsed = parsePlan(show.stdout, jsonFile);
-  return { stack, planFile, jsonFile, plan: parsed, review: reviewPlan(parsed, stack), changes: plan.code === 2 };
+  return { stack, planFile, jsonFile, plan: parsed, review: reviewPlan(parsed, stack, jsonFile), changes: plan.code === 2 };
 }
 
 /** `terraform apply` of exactly the saved plan: nothing is planned again between review and apply. */

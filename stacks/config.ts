@@ -28,6 +28,8 @@ export interface AppConfig {
       readonly natProvider: "gateway" | "instance";
       readonly natInstanceType: string;
       readonly natInstanceAmiId?: string;
+      /** the addresses the database admits: the guard passes a plan whose egress IPs after apply are all among them */
+      readonly allowListedEgressIps?: string[];
     };
   readonly lambda: {
     readonly functionName?: string;
@@ -184,7 +186,7 @@ export function natProviderOf(network: AppConfig["network"]): NatProvider {
 
 /** The FixedEgressNetwork props of a config. */
 export function networkPropsOf(config: AppConfig): FixedEgressNetworkProps {
-  const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, ...props } = config.network;
+  const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, allowListedEgressIps: _admitted, ...props } = config.network;
   return { ...props, name: config.name, tags: config.tags, natProvider: natProviderOf(config.network) };
 }
 

@@ -32,10 +32,8 @@ beforeAll(() => {
   env = { FIXED_EGRESS_CONFIG: join(work, "config.json"), FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
   configure();
 });
-afterAll(async () => {
-  await job("destroy.ts");
-  emu?.stop();
-});
+// No destroy before the emulator stops: stopping it forgets everything (the last test's destroy is the asserted one).
+afterAll(() => emu?.stop());
 
 /** The running NAT instance, its interface, and the Elastic IP on that interface. */
 async function natNow() {
@@ -86,14 +84,14 @@ it("plans no change on a second run, and make drift finds nothing", async () => 
   expect(drift.code).toBe(0);
 });
 
-it("a new AMI replaces the instance, which the review says (not refuses); the interface, EIP and public IP stay", async () => {
+it("a new AMI replaces the instance, which the guard names as an egress stop (allowed here); the interface, EIP and public IP stay", async () => {
   const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }));
   configure((c) => ((c.network.natInstanceAmiId = Parameter!.Value), (c.network.natInstanceType = "t3.nano")));
-  const r = await job("demo.ts", "--no-bootstrap");
+  const r = await job("demo.ts", "--no-bootstrap", "--allow-egress-change");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/nati-network: 0 to add, \d+ to change, 1 to replace, 0 to destroy\./);
-  expect(r.stdout).toMatch(new RegExp(`note: aws_instance\\.network_nat_instance-0_\\w+ would be replaced: the new NAT instance takes over interface ${first.eni} and its Elastic IP \\(the egress IP stays\\)`));
+  expect(r.stdout).toMatch(/allowed by --allow-egress-change: aws_instance\.network_nat_instance-0_\w+ would be replaced: it is a NAT instance \(i-\w+\); the new instance takes over its interface and Elastic IP \(the egress IP stays\)/);
   const now = await natNow();
   expect(now.instance.InstanceId).not.toBe(first.instance.InstanceId);
   expect(now.instance.ImageId).toBe(Parameter!.Value);
@@ -101,13 +99,17 @@ it("a new AMI replaces the instance, which the review says (not refuses); the in
   expect({ eni: now.eni, allocationId: now.allocationId, publicIp: now.publicIp }).toEqual({ eni: first.eni, allocationId: first.allocationId, publicIp: first.publicIp });
 });
 
-it("a new instance type alone modifies the instance in place (stop, modify, start): same interface and IP", async () => {
+it("a new instance type alone modifies the instance in place (stop, modify, start), which the guard refuses until allowed: same interface and IP", async () => {
   const before = await natNow();
   configure((c) => {
     c.network.natInstanceAmiId = before.instance.ImageId;
     c.network.natInstanceType = "t3.micro";
   });
-  const r = await job("demo.ts", "--no-bootstrap");
+  const refused = await job("demo.ts", "--no-bootstrap");
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(/refused: aws_instance\.network_nat_instance-0_\w+ would be stopped, modified \(instance_type\) and started again/);
+  expect((await natNow()).instance.InstanceType).toBe("t3.nano");
+  const r = await job("demo.ts", "--no-bootstrap", "--allow-egress-change");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("nati-network: 0 to add, 1 to change, 0 to replace, 0 to destroy.");
   const now = await natNow();

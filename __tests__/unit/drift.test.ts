@@ -1,6 +1,6 @@
-/** make drift's reading of a refresh-only plan: what the config sets, egress first. */
-import { driftOf, renderDrift } from "../../scripts/drift";
-import type { PlanJson } from "../../scripts/plan-review";
+/** The guard's drift review of a refresh-only plan: only what the configuration sets counts, egress first. */
+import { renderDriftMarkdown, reviewDrift } from "@fixed-egress/guard";
+import type { PlanJson } from "@fixed-egress/guard";
 
 const drift = (address: string, type: string, before: Record<string, unknown>, after: Record<string, unknown> | null) => ({
   address,
@@ -9,12 +9,13 @@ const drift = (address: string, type: string, before: Record<string, unknown>, a
   change: { actions: [after ? "update" : "delete"], before, after },
 });
 
-function plan(resourceDrift: ReturnType<typeof drift>[], expressions: Record<string, Record<string, unknown>>): PlanJson {
+function plan(resourceDrift: ReturnType<typeof drift>[], expressions: Record<string, Record<string, unknown>>, module?: string): PlanJson {
+  const resources = Object.entries(expressions).map(([address, e]) => ({ address, expressions: e }));
   return {
     format_version: "1.2",
     resource_changes: [],
     resource_drift: resourceDrift,
-    configuration: { root_module: { resources: Object.entries(expressions).map(([address, e]) => ({ address, expressions: e })) } },
+    configuration: { root_module: module ? { module_calls: { [module]: { module: { resources } } } } : { resources } },
   };
 }
 
@@ -34,8 +35,9 @@ describe("drift", () => {
       ],
       config,
     );
-    expect(driftOf(p, "s")).toEqual([]);
-    expect(renderDrift([])).toBe("No drift: every resource is as Terraform last left it.");
+    const d = reviewDrift(p, "s");
+    expect(d.drifted).toEqual([]);
+    expect(renderDriftMarkdown([d])).toBe("No drift: every resource is as Terraform last left it.\n");
   });
 
   it("reports a changed value the config sets, nested blocks included, and a deleted resource, egress first", () => {
@@ -47,12 +49,18 @@ describe("drift", () => {
       ],
       config,
     );
-    const found = driftOf(p, "demo-network");
-    expect(found.map((d) => `${d.address} ${d.what} ${d.egress ?? ""}`.trim())).toEqual([
-      "aws_route.priv deleted the private subnets behind it lose the route to NAT nat-1.",
-      "aws_route_table.priv changed",
-      "aws_instance.nat changed",
+    const d = reviewDrift(p, "demo-network");
+    expect(d.drifted.map((x) => `${x.address} ${x.what}`)).toEqual(["aws_route_table.priv changed", "aws_instance.nat changed", "aws_route.priv deleted"]);
+    expect(d.findings.map((f) => f.rule)).toEqual(["private-default-route-changed"]);
+    expect(renderDriftMarkdown([d]).split("\n").slice(0, 3)).toEqual([
+      "Drift: 3 resource(s) changed outside Terraform (egress first):",
+      "- EGRESS demo-network: aws_route.priv was deleted outside Terraform: the private subnets behind it lose the route to NAT nat-1.",
+      "- demo-network: aws_route_table.priv was changed outside Terraform",
     ]);
-    expect(renderDrift(found).split("\n")[1]).toBe("- EGRESS demo-network: aws_route.priv was deleted outside Terraform: the private subnets behind it lose the route to NAT nat-1.");
+  });
+
+  it("reads the configuration of resources inside modules, without their instance keys", () => {
+    const p = plan([drift("module.net.aws_route_table.priv[0]", "aws_route_table", { id: "rtb-priv", route: [], tags: { Name: "private" } }, { id: "rtb-priv", route: [{ cidr_block: "0.0.0.0/0" }], tags: { Name: "private" } })], { "aws_route_table.priv": config["aws_route_table.priv"] }, "net");
+    expect(reviewDrift(p, "s").drifted).toEqual([]);
   });
 });

@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+/**
+ * fixed-egress-guard: reviews `terraform show -json` output of any Terraform plan for changes of the egress path.
+ *   fixed-egress-guard review [--allow-egress-change] [--allow-listed FILE] [--format markdown|json|sarif] <plan.json>…
+ *   fixed-egress-guard drift [--format markdown|json|sarif] <refresh-only plan.json>…
+ * Exit 0 passed, 1 refused, 2 could not review (missing, unreadable or non-plan input, a failed plan, bad
+ * arguments): it fails closed. The report goes to standard output, one line per refusal or error to standard error.
+ */
+import { readFileSync } from "fs";
+import { parseArgs } from "util";
+import { reviewDriftFiles } from "./drift";
+import { GuardInputError } from "./plan";
+import { renderDriftJson, renderJson } from "./render/json";
+import { findingLine, renderDriftMarkdown, renderMarkdown } from "./render/markdown";
+import { renderSarif } from "./render/sarif";
+import { decide, parseAllowList, reviewFiles } from "./review";
+import { TOOL_NAME } from "./version";
+
+export const EXIT = { passed: 0, refused: 1, cannotReview: 2 } as const;
+
+const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--format markdown|json|sarif] <plan.json>…
+       ${TOOL_NAME} drift [--format markdown|json|sarif] <refresh-only plan.json>…
+Give the output of \`terraform show -json <planfile>\`, one file per plan. Exit 0 passed, 1 refused, 2 could not review.`;
+
+const FORMATS = ["markdown", "json", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+
+export interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+interface Args {
+  readonly command: "review" | "drift";
+  readonly format: Format;
+  readonly files: string[];
+  readonly allowEgressChange: boolean;
+  readonly allowListedFile?: string;
+}
+
+function parse(argv: string[]): Args | "help" {
+  const [command, ...rest] = argv;
+  if (command === "--help" || command === "-h") return "help";
+  if (command !== "review" && command !== "drift") throw new GuardInputError(command ? `unknown command "${command}"; the commands are review and drift\n${USAGE}` : USAGE);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { format: { type: "string", default: "markdown" }, ...(command === "review" ? { "allow-egress-change": { type: "boolean" as const }, "allow-listed": { type: "string" as const } } : {}) },
+    });
+  } catch (err) {
+    throw new GuardInputError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const format = parsed.values.format as string;
+  if (!FORMATS.includes(format as Format)) throw new GuardInputError(`--format "${format}" is not known; use ${FORMATS.join(", ")}`);
+  if (parsed.positionals.length === 0) throw new GuardInputError(`give one or more plan JSON files (terraform show -json <planfile> > <stack>.plan.json)\n${USAGE}`);
+  const v = parsed.values as Record<string, unknown>;
+  return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined };
+}
+
+function readAllowList(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new GuardInputError(`cannot read the allow-list ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  return parseAllowList(text, file);
+}
+
+function review(args: Args, io: Io): number {
+  const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;
+  const reviews = reviewFiles(args.files);
+  const decision = decide(reviews, { allowEgressChange: args.allowEgressChange, allowListed });
+  const files = new Map(reviews.map((r) => [r.stack, r.file!]));
+  const findings = reviews.flatMap((r) => r.findings);
+  if (args.format === "json") io.out(`${renderJson(reviews, decision, allowListed)}\n`);
+  else if (args.format === "sarif") io.out(`${renderSarif({ findings, warnings: reviews.flatMap((r) => r.warnings), files, suppressedBecause: decision.refused ? undefined : decision.because })}\n`);
+  else io.out(renderMarkdown(reviews, { decision, allowListed }));
+  if (!decision.refused) return EXIT.passed;
+  io.err(`${[...findings.map((f) => `${TOOL_NAME}: refused: ${f.stack}: ${findingLine(f)}`), `${TOOL_NAME}: refused: ${decision.because}`].join("\n")}\n`);
+  return EXIT.refused;
+}
+
+function drift(args: Args, io: Io): number {
+  const drifts = reviewDriftFiles(args.files);
+  const findings = drifts.flatMap((d) => d.findings);
+  if (args.format === "json") io.out(`${renderDriftJson(drifts)}\n`);
+  else if (args.format === "sarif") io.out(`${renderSarif({ findings, warnings: drifts.flatMap((d) => d.warnings), files: new Map(drifts.map((d) => [d.stack, d.file!])) })}\n`);
+  else io.out(renderDriftMarkdown(drifts));
+  if (findings.length === 0) return EXIT.passed;
+  io.err(`${findings.map((f) => `${TOOL_NAME}: egress drift: ${f.stack}: ${f.address} ${f.reason}`).join("\n")}\n`);
+  return EXIT.refused;
+}
+
+/** The command: its exit code, never a throw for bad input. */
+export function main(argv: string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): number {
+  try {
+    const args = parse(argv);
+    if (args === "help") {
+      io.out(`${USAGE}\n`);
+      return EXIT.passed;
+    }
+    return args.command === "review" ? review(args, io) : drift(args, io);
+  } catch (err) {
+    if (!(err instanceof GuardInputError)) throw err;
+    io.err(`${TOOL_NAME}: ${err.message}\n`);
+    return EXIT.cannotReview;
+  }
+}
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -1,0 +1,70 @@
+/**
+ * Drift: a refresh-only plan's resource_drift read through the same rules. Only what the configuration sets
+ * counts: a refresh also fills in what it never sets (a route table's `route` list once aws_route resources
+ * exist, an Elastic IP's association made by its NAT, a root volume's computed fields), and that is not drift.
+ */
+import { PlanJson, ResourceChange, actionOf, readPlan } from "./plan";
+import { Finding, egressFindings, stackOf } from "./review";
+import { managed } from "./topology";
+
+export interface DriftReview {
+  readonly stack: string;
+  readonly file?: string;
+  readonly drifted: { address: string; what: "deleted" | "changed" }[];
+  /** drift that cuts or moves egress */
+  readonly findings: Finding[];
+  readonly warnings: Finding[];
+}
+
+interface ConfigResource {
+  readonly address: string;
+  readonly expressions?: Record<string, unknown>;
+}
+interface ConfigModule {
+  readonly resources?: ConfigResource[];
+  readonly module_calls?: Record<string, { readonly module?: ConfigModule }>;
+}
+
+/** The configuration's resources with their module-qualified addresses (`module.net.aws_route.private`). */
+function configured(m: ConfigModule | undefined, prefix = ""): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const r of m?.resources ?? []) out.set(`${prefix}${r.address}`, r.expressions ?? {});
+  for (const [name, call] of Object.entries(m?.module_calls ?? {})) configured(call.module, `${prefix}module.${name}.`).forEach((v, k) => out.set(k, v));
+  return out;
+}
+
+/** `module.net.aws_route.private[0]` → `module.net.aws_route.private` (instance keys are not in the configuration). */
+const configAddress = (address: string) => address.replace(/\[[^\]]*\]/g, "");
+
+function differsWhereSet(expr: unknown, before: unknown, after: unknown): boolean {
+  if (Array.isArray(expr)) {
+    const b = Array.isArray(before) ? before : [];
+    const a = Array.isArray(after) ? after : [];
+    return b.length !== a.length || expr.some((e, i) => differsWhereSet(e, b[i], a[i]));
+  }
+  if (expr === null || typeof expr !== "object") return false;
+  if ("constant_value" in expr || "references" in expr) return JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
+  const at = (v: unknown, k: string) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined);
+  return Object.entries(expr).some(([k, e]) => differsWhereSet(e, at(before, k), at(after, k)));
+}
+
+/** Whether a drifted resource is gone, or differs where its configuration sets a value (followed into nested blocks). */
+export function meaningfulDrift(plan: PlanJson, c: ResourceChange): boolean {
+  if (!c.change.after) return true;
+  const expressions = configured(plan.configuration?.root_module as ConfigModule | undefined).get(configAddress(c.address)) ?? {};
+  return differsWhereSet(expressions, c.change.before ?? {}, c.change.after);
+}
+
+export function reviewDrift(plan: PlanJson, stack: string, file?: string): DriftReview {
+  const drift = managed(plan.resource_drift ?? []).filter((c) => meaningfulDrift(plan, c));
+  const { findings, warnings } = egressFindings(plan, stack, drift);
+  return {
+    stack,
+    ...(file ? { file } : {}),
+    drifted: drift.map((c) => ({ address: c.address, what: actionOf(c.change.actions) === "delete" ? ("deleted" as const) : ("changed" as const) })),
+    findings,
+    warnings,
+  };
+}
+
+export const reviewDriftFiles = (files: readonly string[]): DriftReview[] => files.map((f) => reviewDrift(readPlan(f), stackOf(f), f));
