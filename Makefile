@@ -77,17 +77,17 @@ emulator-stop:
 emulator-status:
 	@scripts/emulator.sh status
 
-build: node_modules/.install-stamp  ## compile the constructs library (the workspace package) to constructs/dist/
+build: node_modules/.install-stamp  ## compile both workspace packages (constructs/dist/, guard/dist/)
 	@npm run -s build
 
-pack: node_modules/.install-stamp  ## the library's tarball, as another team installs it (npm pack -w; builds first)
-	@npm pack -w @fixed-egress/constructs
+pack: node_modules/.install-stamp  ## both packages' tarballs, as another team installs them (npm pack -w; each builds first)
+	@npm pack -w @fixed-egress/constructs -w @fixed-egress/guard
 
 test-consumer: install-test
 	@npx jest --runInBand __tests__/consumer
 
 clean:
-	rm -rf cdktf.out dist constructs/dist .run .build
+	rm -rf cdktf.out dist constructs/dist guard/dist .run .build
 
 adopt: node_modules/.install-stamp  ## write config/$(NAME).json from a hand-built network (VPC=vpc-… NAME=…), to import it with its egress IP
 	@$(TSX) scripts/adopt.ts --vpc "$(VPC)" --name "$(NAME)" $(if $(OUT),--out "$(OUT)") $(ARGS)

@@ -14,9 +14,13 @@ interface Side {
   readonly eipData: { type: string; values: Values }[];
 }
 
-const sideOf = (m: StateModule | undefined): Side => ({
+/** A side's managed resources, and the Elastic IP data sources read for the plan (the prior state holds them; planned values do not). */
+const sideOf = (m: StateModule | undefined, plan: PlanJson): Side => ({
   resources: resourcesOf(m).map((r) => ({ type: r.type, values: r.values ?? {} })),
-  eipData: resourcesOf(m, "data").filter((r) => r.type === "aws_eip").map((r) => ({ type: r.type, values: r.values ?? {} })),
+  eipData: [m, plan.prior_state?.values?.root_module]
+    .flatMap((x) => resourcesOf(x, "data"))
+    .filter((r) => r.type === "aws_eip")
+    .map((r) => ({ type: r.type, values: r.values ?? {} })),
 });
 
 /** allocation id → public IP, from Elastic IP resources and data sources */
@@ -75,9 +79,9 @@ function egressOf(side: Side, topology: Topology, after: boolean): string[] {
 }
 
 export function egressBefore(plan: PlanJson, topology: Topology): string[] {
-  return egressOf(sideOf(plan.prior_state?.values?.root_module), topology, false);
+  return egressOf(sideOf(plan.prior_state?.values?.root_module, plan), topology, false);
 }
 
 export function egressAfter(plan: PlanJson, topology: Topology): string[] {
-  return egressOf(sideOf(plan.planned_values?.root_module), topology, true);
+  return egressOf(sideOf(plan.planned_values?.root_module, plan), topology, true);
 }

@@ -11,6 +11,7 @@ const SECONDS = {
   "e2e/nat-instance.test.ts": 230,
   "e2e/nat-modes.test.ts": 160,
   "e2e/adopt.test.ts": 105,
+  "e2e/guard-hcl.test.ts": 95,
   "e2e/deploy.test.ts": 100,
   "e2e/faults.test.ts": 100,
   "e2e/plan-review.test.ts": 80,

@@ -68,13 +68,15 @@ export interface PlannedStack {
  * `terraform plan -out` to .run/plans/<stack>.tfplan, its JSON and its review. Returns undefined (having said
  * why) when the app stack cannot be planned yet because the network stack was never applied.
  */
-export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean } = {}): Promise<PlannedStack | undefined> {
+export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean; lock?: boolean } = {}): Promise<PlannedStack | undefined> {
   const dir = stackDir(stack);
   mkdirSync(PLANS_DIR, { recursive: true });
   const suffix = opts.refreshOnly ? ".drift" : "";
   const planFile = join(PLANS_DIR, `${stack}${suffix}.tfplan`);
   const jsonFile = join(PLANS_DIR, `${stack}${suffix}.plan.json`);
-  const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", "-lock-timeout=60s", "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : [])];
+  // A plan writes nothing: without the lock (a pull request's plan) it needs no write access to the state's bucket.
+  const lock = opts.lock === false ? ["-lock=false"] : ["-lock-timeout=60s"];
+  const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", ...lock, "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : [])];
   const plan = await step(`${stack}: terraform plan${opts.refreshOnly ? " -refresh-only" : ""}`, "terraform", args, `${log}-plan`, { progress: new Progress("plan"), ok: [0, 2] });
   if (plan.code === 1) {
     // No state object at all (Terraform: "Unable to find remote state"), or one without outputs (the precondition).

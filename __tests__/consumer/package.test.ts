@@ -1,13 +1,15 @@
 /**
  * The library as another team gets it: packed from a clean clone (npm pack -w, which builds it first),
  * installed into a project of its own with the three peers, type-checked with strict, synthesized, and
- * validated by Terraform; one copy of cdktf, and an Aspect that sees the library's resources.
+ * validated by Terraform (under the Node running the tests and under Node 24 LTS); one copy of cdktf, and an
+ * Aspect that sees the library's resources.
  */
 import { execFileSync } from "child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "../helpers/config";
+import { NODE_LTS_VERSION, nodeLts } from "../helpers/node-lts";
 import { run, terraform } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
@@ -96,6 +98,17 @@ describe("a consumer project", () => {
     expect((legacy.import as { id: string }[]).map((i) => i.id)).toEqual(expect.arrayContaining(["nat-0a1b2c3d4e5f60001", "eipalloc-0a1b2c3d4e5f60001", "rtb-0a1b2c3d4e5f60001_0.0.0.0/0"]));
     expect(legacy.import).toHaveLength(14);
     expect(Object.keys(legacy.resource.aws_route_table)).toHaveLength(2);
+  });
+
+  it(`synthesizes the same stacks under Node ${NODE_LTS_VERSION} (the current LTS), and loads as an ES module there`, () => {
+    const node24 = nodeLts();
+    const out24 = join(work, "cdktf.out-node24");
+    execFileSync(node24, ["dist/main.js"], { cwd: consumer, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CDKTF_OUTDIR: out24 } });
+    for (const stack of ["legacy-network", "orders-app", "orders-network"]) {
+      const read = (outdir: string) => readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(read(out24)).toBe(read(join(consumer, "cdktf.out")));
+    }
+    expect(execFileSync(node24, ["esm-check.mjs"], { cwd: consumer, encoding: "utf8" }).trim()).toBe("function function function");
   });
 
   it("passes terraform validate on every stack", async () => {

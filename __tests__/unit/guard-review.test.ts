@@ -18,7 +18,8 @@ function perZone(second: { allocation?: string; ip?: string } = { allocation: "e
     { address: "aws_route_table_association.priv2", type: "aws_route_table_association", actions: ["update"], before: moved, after: { ...moved }, after_unknown: { route_table_id: true } },
     ...(second.allocation ? [] : [{ address: "aws_eip.eip2", type: "aws_eip", actions: ["create"], after: { domain: "vpc" }, after_unknown: { public_ip: true, id: true } }]),
   ];
-  return planOf({ prior: [...TODAY, ...data], planned: [...TODAY, nat2, ...data, ...eip2], changes });
+  // As Terraform writes it: data sources read for the plan are in the prior state only.
+  return planOf({ prior: [...TODAY, ...data], planned: [...TODAY, nat2, ...eip2], changes });
 }
 
 describe("the guard's review", () => {
