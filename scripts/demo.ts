@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   for (const stack of stacks) {
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const planned = await planStack(stack, `deploy-${stack}`);
+    const planned = await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true });
     if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${shown(join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
@@ -56,13 +56,14 @@ async function main(): Promise<void> {
       );
     }
     for (const o of offenders) say(`    ${decision.because}: ${o}`);
-    if (stack === names.network) {
+    // Brought Elastic IPs are checked before an apply; a plan that changes nothing applies nothing.
+    if (stack === names.network && planned.changes) {
       const own = [...priorIds(planned.plan, "aws_nat_gateway"), ...priorIds(planned.plan, "aws_network_interface")];
       const problems = await broughtEipProblems(config, own).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));
       if (problems.length > 0) fail(`${problems.join("\n")}\nNothing was applied.`);
     }
     if (!planned.changes) {
-      say(`    ${stack}: no changes (planned and reviewed in ${took()})`);
+      say(`    ${stack}: no changes (planned in ${took()}; nothing to review)`);
       continue;
     }
     const applied = await applyPlan(planned, `deploy-${stack}`);

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const { config } = configFromEnv();
   const stacks = await readyStacks(config, "drift");
   // Refresh-only plans change nothing, so both stacks are read at once.
-  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `drift-${stack}`, { refreshOnly: true })));
+  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `drift-${stack}`, { refreshOnly: true, onlyIfChanged: true })));
   const drifts = planned.flatMap((p) => (p ? [reviewDrift(p.plan, p.stack, p.jsonFile)] : []));
   const drifted = drifts.some((d) => d.drifted.length > 0);
   say("");

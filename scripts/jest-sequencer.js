@@ -14,7 +14,6 @@ const SECONDS = {
   "e2e/guard-hcl.test.ts": 95,
   "e2e/deploy.test.ts": 100,
   "e2e/faults.test.ts": 100,
-  "e2e/plan-review.test.ts": 80,
   "lambda/egress-proof.test.ts": 40,
   "consumer/package.test.ts": 30,
   "terraform/plan.test.ts": 30,

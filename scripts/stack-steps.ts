@@ -1,5 +1,6 @@
 /** Terraform on one synthesized stack, as the jobs run it: init, plan to a saved file and its review, apply of that file. */
-import { mkdirSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { isDeepStrictEqual } from "util";
 import { join } from "path";
 import { stackNames } from "../stacks";
 import type { AppConfig } from "../stacks/config";
@@ -30,12 +31,41 @@ export async function readyStacks(config: AppConfig, job: string, opts: { bootst
 }
 
 /**
- * `terraform init`. A folder initialized for another backend (the emulator now on another port, say) is
+ * Whether `terraform init` already ran in this folder for the backend and provider versions the stack names now:
+ * the backend Terraform recorded holds every setting the synthesized one sets, and the lock file pins the same
+ * provider constraints. Init again would only hash the 700 MB provider once more.
+ */
+/** Terraform records every setting of a block, unset ones as null: the recorded block holds the wanted one when they agree on what it sets. */
+const isBlock = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const holds = (recorded: unknown, wanted: unknown): boolean =>
+  isBlock(wanted) && isBlock(recorded)
+    ? Object.entries(wanted).every(([k, v]) => holds(recorded[k], v)) && Object.entries(recorded).every(([k, v]) => k in wanted || v === null)
+    : isDeepStrictEqual(recorded, wanted);
+
+export function initializedFor(dir: string): boolean {
+  const recorded = join(dir, ".terraform", "terraform.tfstate");
+  const lockFile = join(dir, ".terraform.lock.hcl");
+  if (!existsSync(recorded) || !existsSync(lockFile) || !existsSync(join(dir, ".terraform", "providers"))) return false;
+  try {
+    const stack = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8")) as { terraform?: { backend?: Record<string, Record<string, unknown>>; required_providers?: Record<string, { version?: string }> } };
+    const backend = (JSON.parse(readFileSync(recorded, "utf8")) as { backend?: { type: string; config: Record<string, unknown> } }).backend;
+    const [[type, wanted]] = Object.entries(stack.terraform?.backend ?? { local: {} });
+    if (!backend || backend.type !== type || !holds(backend.config, wanted)) return false;
+    const lock = readFileSync(lockFile, "utf8");
+    return Object.values(stack.terraform?.required_providers ?? {}).every((p) => p.version === undefined || lock.includes(`constraints = "${p.version}"`));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `terraform init`, unless the folder is already initialized for the same backend. A folder initialized for another backend (the emulator now on another port, say) is
  * initialized again for the emulator, whose state lives only as long as it runs; for real AWS that would
  * move or drop state, so it stops and says how to decide.
  */
 export async function initStack(config: AppConfig, stack: string, log: string): Promise<void> {
   const dir = stackDir(stack);
+  if (initializedFor(dir)) return;
   const init = (extra: string[]) => step(`${stack}: terraform init`, "terraform", [`-chdir=${dir}`, "init", "-input=false", "-no-color", ...extra], `${log}-init`);
   let r = await init([]);
   if (r.code !== 0 && /Backend configuration changed/.test(r.output)) {
@@ -66,9 +96,11 @@ export interface PlannedStack {
 
 /**
  * `terraform plan -out` to .run/plans/<stack>.tfplan, its JSON and its review. Returns undefined (having said
- * why) when the app stack cannot be planned yet because the network stack was never applied.
+ * why) when the app stack cannot be planned yet because the network stack was never applied. With
+ * `onlyIfChanged`, a plan that changes nothing (Terraform's exit code 0) is not shown as JSON: there is nothing
+ * to review or apply, and `terraform show` would start the provider once more; its review is then empty.
  */
-export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean; lock?: boolean } = {}): Promise<PlannedStack | undefined> {
+export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean; lock?: boolean; onlyIfChanged?: boolean } = {}): Promise<PlannedStack | undefined> {
   const dir = stackDir(stack);
   mkdirSync(PLANS_DIR, { recursive: true });
   const suffix = opts.refreshOnly ? ".drift" : "";
@@ -85,6 +117,10 @@ export async function planStack(stack: string, log: string, opts: { refreshOnly?
       return undefined;
     }
     failStep(`terraform plan of ${stack}`, plan, dir);
+  }
+  if (plan.code === 0 && opts.onlyIfChanged) {
+    const unchanged: PlanJson = { format_version: "1.2", resource_changes: [] };
+    return { stack, planFile, jsonFile, plan: unchanged, review: reviewPlan(unchanged, stack), changes: false };
   }
   const show = await step(`${stack}: terraform show -json`, "terraform", [`-chdir=${dir}`, "show", "-json", planFile], `${log}-show`);
   if (show.code !== 0) failStep(`terraform show of ${stack}`, show);

@@ -103,6 +103,28 @@ describe("make demo, deploy, drift", () => {
     expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   });
 
+  it("make plan: the guard refuses a real plan that releases the created Elastic IP for a brought one and replaces a private subnet, naming each, and nothing public", async () => {
+    const brought = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    configure((c) => ((c.network.eipAllocationIds = [brought.AllocationId]), (c.network.privateSubnetCidrs[0] = "10.0.20.0/24")));
+    const r = await job("plan.ts", "--format", "json");
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+    expect(out.refused).toBe(true);
+    expect(out.egressIps).toEqual({ before: [today.publicIp], after: [brought.PublicIp] });
+    const reasons = out.findings.map((f: { rule: string; address: string; reason: string }) => `${f.rule} ${f.address} ${f.reason}`);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^eip-released aws_eip\\.network_nat_eip-0_\\w+ would be destroyed: its public IP ${today.publicIp!.replace(/\./g, "\\.")} is an egress IP the database allow-lists\\.$`)),
+        expect.stringMatching(/^private-subnet-removed aws_subnet\.network_private_subnet-0_\w+ would be replaced: it is a private subnet \(subnet-\w+\) where the function's network interfaces live/),
+        expect.stringMatching(/^private-association-moved aws_route_table_association\.network_private_association-0_\w+ would be replaced: private subnet subnet-\w+ falls back to the VPC's main route table/),
+      ]),
+    );
+    expect(reasons.filter((x: string) => /network_public_/.test(x))).toEqual([]);
+    expect(out.stacks).toEqual(expect.arrayContaining([expect.objectContaining({ name: "demo-network", replace: expect.any(Number) })]));
+    expect(r.stderr).toMatch(/^plan: refused: aws_eip\.network_nat_eip-0_\w+ would be destroyed/m);
+    expect(await egressNow()).toEqual(today); // a plan changes nothing
+  });
+
   it("make deploy refuses a plan that replaces the NAT Gateway, applying nothing, and says the way through", async () => {
     // Moving the first public subnet forces a new subnet, hence a new NAT Gateway (same Elastic IP) and new routes.
     configure((c) => (c.network.publicSubnetCidrs[0] = "10.0.5.0/24"));

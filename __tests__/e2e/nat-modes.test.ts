@@ -18,7 +18,7 @@ import {
   EC2Client,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { bootstrapState } from "../../scripts/bootstrap-state";
@@ -140,20 +140,6 @@ describe("NAT modes on the emulator", () => {
     } finally {
       for (const id of ids) await ec2.send(new ReleaseAddressCommand({ AllocationId: id })).catch(() => undefined);
     }
-  });
-
-  it("a network deployed before the NAT provider strategy existed plans no change with it (gateway provider)", async () => {
-    // The network stack as the previous release synthesized it (__tests__/fixtures), on this emulator.
-    const golden = readFileSync(join(ROOT, "__tests__", "fixtures", "network-before-nat-provider.json"), "utf8")
-      .split("http://127.0.0.1:4566").join(emu.endpoint)
-      .split("fixed-egress-state-demo").join("fixed-egress-e2e-state");
-    const config = emulatorConfig(emu.endpoint, "demo");
-    d = await prepare(config);
-    writeFileSync(join(d.synth.stackDir("network"), "cdk.tf.json"), golden);
-    await d.apply("network");
-    await d.resynth(config);
-    expect(JSON.parse(readFileSync(join(d.synth.stackDir("network"), "cdk.tf.json"), "utf8")).resource).toEqual(JSON.parse(golden).resource);
-    expect(await d.planExitCode("network")).toBe(0);
   });
 
   it("accepts a brought allocation held by this stack's own NAT instance interface, and refuses it for another stack", async () => {

@@ -1,14 +1,16 @@
 /**
  * A stack folder initialized for one backend and then synthesized for another (the emulator on a new port,
  * say): deploy initializes it again for the emulator, and for real AWS stops with one sentence instead of
- * Terraform's "Backend configuration changed".
+ * Terraform's "Backend configuration changed". A folder already initialized for the same backend is not
+ * initialized again.
  */
-import { mkdtempSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { App } from "cdktf";
 import { buildStacks, stackNames } from "../../stacks";
 import type { AppConfig } from "../../stacks";
+import { initializedFor } from "../../scripts/stack-steps";
 import { AWS_EXAMPLE, ROOT, derivedConfig } from "../helpers/config";
 import { run, terraform } from "../helpers/terraform";
 
@@ -57,4 +59,27 @@ it("for the emulator, initializes the folder again and says so", async () => {
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("prod-network: the folder was initialized for another emulator endpoint; initializing it for http://127.0.0.1:4599");
+});
+
+it("skips init of a folder already initialized for the same backend and provider, and only then", async () => {
+  const config = withState("d");
+  synth(config);
+  const dir = join(outdir, "stacks", stackNames(config).network);
+  await terraform(dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  expect(initializedFor(dir)).toBe(true);
+  // Same backend: initStack runs no Terraform at all (its log is never written).
+  const again = await initStack(config);
+  expect([again.code, again.stdout, again.stderr]).toEqual([0, "", ""]);
+  const stack = JSON.parse(readFileSync(join(dir, "cdk.tf.json"), "utf8"));
+  const edit = (change: (s: any) => void) => {
+    const copy = JSON.parse(JSON.stringify(stack));
+    change(copy);
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(copy));
+    return initializedFor(dir);
+  };
+  expect(edit((s) => (s.terraform.backend.local.path = join(work, "elsewhere.tfstate")))).toBe(false);
+  expect(edit((s) => (s.terraform.required_providers.aws.version = "5.99.0"))).toBe(false);
+  expect(edit(() => undefined)).toBe(true);
+  rmSync(join(dir, ".terraform.lock.hcl"));
+  expect(initializedFor(dir)).toBe(false);
 });
