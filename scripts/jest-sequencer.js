@@ -2,26 +2,27 @@
  * Jest test order for `make test` (two workers): the longest suites first, so the two workers finish together
  * instead of one waiting on a long emulator suite started last. Jest orders by the last run's durations when
  * it has them; a clean clone (CI) has none, so the order comes from this table: seconds each suite took in
- * `make test` on the 2-core machine (`.ci/run`), rounded. A suite not listed counts as 1 s.
+ * `make test` with two workers on the 2-core machine (`.ci/run`), rounded. A suite not listed counts as 1 s.
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
 const SECONDS = {
-  "e2e/main-job.test.ts": 260,
-  "e2e/nat-instance.test.ts": 230,
-  "e2e/nat-modes.test.ts": 160,
-  "e2e/adopt.test.ts": 105,
-  "e2e/guard-hcl.test.ts": 95,
-  "e2e/deploy.test.ts": 100,
-  "e2e/faults.test.ts": 100,
-  "lambda/egress-proof.test.ts": 40,
-  "consumer/package.test.ts": 30,
-  "terraform/plan.test.ts": 30,
-  "terraform/checkov.test.ts": 30,
-  "lambda/probe-tls-secrets.test.ts": 20,
-  "lambda/probe-postgres.test.ts": 15,
+  "e2e/main-job.test.ts": 416,
+  "e2e/nat-instance.test.ts": 358,
+  "e2e/deploy.test.ts": 227,
+  "e2e/faults.test.ts": 214,
+  "e2e/adopt.test.ts": 177,
+  "e2e/nat-modes.test.ts": 135,
+  "e2e/guard-hcl.test.ts": 91,
+  "consumer/package.test.ts": 46,
+  "terraform/plan.test.ts": 34,
+  "terraform/checkov.test.ts": 27,
+  "lambda/egress-proof.test.ts": 18,
   "terraform/init.test.ts": 15,
-  "terraform/bad-input.test.ts": 15,
+  "terraform/bad-input.test.ts": 11,
+  "lambda/probe-tls-secrets.test.ts": 10,
+  "lambda/probe-postgres.test.ts": 8,
+  "unit/fixed-egress-network-adopt.test.ts": 8,
 };
 
 const weight = (path) => {
