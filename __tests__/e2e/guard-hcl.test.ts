@@ -41,7 +41,8 @@ async function planJson(name: string, v: Parameters<typeof vars>[0] = {}): Promi
   return file;
 }
 
-const guard = (args: string[], node = process.execPath): Promise<Run> => run(node, [guardBin, ...args], { cwd: project });
+/** The installed command as npm links it (its own shebang), or under another Node when one is given. */
+const guard = (args: string[], node?: string): Promise<Run> => (node ? run(node, [guardBin, ...args], { cwd: project }) : run(guardBin, args, { cwd: project }));
 
 beforeAll(async () => {
   emu = startEmulator();
@@ -90,7 +91,7 @@ describe("the packed guard on a plain-HCL network", () => {
 
   it("refuses one NAT → one NAT per zone, naming the association that moves in place, under Node 20 and Node 24", async () => {
     const file = await planJson("per-zone", { one_nat_per_zone: true });
-    for (const node of [process.execPath, node24]) {
+    for (const node of [undefined, node24]) {
       const r = await guard(["review", file], node);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^fixed-egress-guard: refused: per-zone: module\.network\.aws_route_table_association\.private\[1\] would move private subnet subnet-\w+ from route table rtb-\w+ to a route table known only after apply in place.* \[private-association-moved\]$/m);
