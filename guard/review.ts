@@ -165,7 +165,7 @@ export function decide(reviews: readonly StackReview[], opts: VerdictOptions = {
     const uncovered = findings.filter((f) => !RULES.find((r) => r.id === f.rule)!.allowListCovers);
     if (outside.length === 0 && uncovered.length === 0) return { refused: false, because: "every egress IP after this plan is allow-listed", outsideAllowList: [] };
     if (outside.length > 0) return { refused: true, because: `egress IPs after this plan that the allow-list does not hold: ${outside.join(", ")}`, outsideAllowList: outside };
-    return { refused: true, because: "an allow-list does not make it safe (see the rule)", outsideAllowList: outside };
+    return { refused: true, because: "the change harms egress whatever is allow-listed (see the rule)", outsideAllowList: outside };
   }
   return { refused: true, because: "the egress path changes", outsideAllowList: outside };
 }

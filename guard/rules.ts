@@ -3,58 +3,11 @@
  * verdict), in the order a reader scans them. `check` returns the sentence that follows the resource's address,
  * or undefined when the change leaves egress alone. README's rule table is generated from this list.
  */
-import { Action, Values, str, strings } from "./plan";
-import { TABLE_TYPES, Topology, inlineRoutes, isDefaultRoute, natTargetOf } from "./topology";
+import { Rule, allocationOf, bypassesNat, changes, destinationOf, gone, isNatInstance, isNatInterface, targetOf, verb } from "./change";
+import { str, strings } from "./plan";
+import { TABLE_TYPES, inlineRoutes, isDefaultRoute, natTargetOf } from "./topology";
 
-export type Verdict = "refuse" | "warn";
-
-/** One planned (or drifted) change of a managed resource, as the rules read it. */
-export interface Change {
-  readonly address: string;
-  readonly type: string;
-  readonly action: Action;
-  readonly before?: Values;
-  readonly after?: Values;
-  /** after_unknown: the attributes known only after apply */
-  readonly unknown: Values;
-}
-
-export interface RuleContext {
-  readonly topology: Topology;
-  /** allocation id → the address of the resource that holds it before the plan (a NAT Gateway, an association) */
-  readonly holders: ReadonlyMap<string, string>;
-}
-
-export interface Rule {
-  readonly id: string;
-  readonly types: readonly string[];
-  readonly verdict: Verdict;
-  /** what the rule catches, one line */
-  readonly title: string;
-  /** why refuse (or only warn) */
-  readonly why: string;
-  /** false when an allow-list of every egress IP after the plan does not make the change safe */
-  readonly allowListCovers: boolean;
-  readonly check: (c: Change, ctx: RuleContext) => string | string[] | undefined;
-}
-
-const gone = (c: Change) => c.action === "delete" || c.action === "replace";
-const verb = (c: Change) => (c.action === "replace" ? "replaced" : "destroyed");
-/** An attribute the update changes: known and different, or known only after apply. */
-const changes = (c: Change, key: string) => c.unknown[key] === true || JSON.stringify(c.before?.[key] ?? null) !== JSON.stringify(c.after?.[key] ?? null);
-const allocationOf = (v: Values | undefined) => str(v?.allocation_id) ?? str(v?.id);
-const isNatInterface = (ctx: RuleContext, id: unknown) => ctx.topology.natInterfaces.has(String(id));
-const isNatInstance = (ctx: RuleContext, id: unknown) => ctx.topology.natInstances.has(String(id));
-/** A route body's destination, for a sentence. */
-const destinationOf = (r: Values) => str(r.destination_cidr_block) ?? str(r.cidr_block) ?? str(r.destination_prefix_list_id) ?? str(r.destination_ipv6_cidr_block) ?? "a destination known only after apply";
-/** A route body's target, for a sentence. */
-const targetOf = (r: Values) =>
-  ["nat_gateway_id", "network_interface_id", "instance_id", "gateway_id", "transit_gateway_id", "vpc_peering_connection_id", "vpc_endpoint_id", "carrier_gateway_id", "local_gateway_id", "egress_only_gateway_id", "core_network_arn"]
-    .map((k) => str(r[k]))
-    .find(Boolean) ?? "a target known only after apply";
-/** An IPv4 route that does not go to one of the network's NAT devices: its destinations stop leaving through the NAT. */
-const bypassesNat = (r: Values, ctx: RuleContext) =>
-  !str(r.destination_ipv6_cidr_block) && !str(r.ipv6_cidr_block) && !(str(r.nat_gateway_id) || isNatInterface(ctx, r.network_interface_id) || isNatInstance(ctx, r.instance_id));
+export type { Change, Rule, RuleContext, Verdict } from "./change";
 
 export const RULES: readonly Rule[] = [
   {

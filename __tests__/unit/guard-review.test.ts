@@ -110,7 +110,7 @@ describe("the guard's review", () => {
         }),
         "s",
       );
-      expect(decide([r], { allowListed: ["198.51.100.7"] })).toMatchObject({ refused: true, because: "an allow-list does not make it safe (see the rule)" });
+      expect(decide([r], { allowListed: ["198.51.100.7"] })).toMatchObject({ refused: true, because: "the change harms egress whatever is allow-listed (see the rule)" });
       expect(decide([r], { allowEgressChange: true })).toMatchObject({ refused: false, because: "allowed by --allow-egress-change" });
     });
   });
