@@ -12,7 +12,7 @@ import { reviewDriftFiles } from "./drift";
 import { GuardInputError } from "./plan";
 import { renderDriftJson, renderJson } from "./render/json";
 import { findingLine, renderDriftMarkdown, renderMarkdown } from "./render/markdown";
-import { renderSarif } from "./render/sarif";
+import { renderSarif, reviewSarif } from "./render/sarif";
 import { decide, parseAllowList, reviewFiles } from "./review";
 import { TOOL_NAME } from "./version";
 
@@ -73,10 +73,9 @@ function review(args: Args, io: Io): number {
   const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;
   const reviews = reviewFiles(args.files);
   const decision = decide(reviews, { allowEgressChange: args.allowEgressChange, allowListed });
-  const files = new Map(reviews.map((r) => [r.stack, r.file!]));
   const findings = reviews.flatMap((r) => r.findings);
   if (args.format === "json") io.out(`${renderJson(reviews, decision, allowListed)}\n`);
-  else if (args.format === "sarif") io.out(`${renderSarif({ findings, warnings: reviews.flatMap((r) => r.warnings), files, suppressedBecause: decision.refused ? undefined : decision.because })}\n`);
+  else if (args.format === "sarif") io.out(`${reviewSarif(reviews, decision)}\n`);
   else io.out(renderMarkdown(reviews, { decision, allowListed }));
   if (!decision.refused) return EXIT.passed;
   io.err(`${[...findings.map((f) => `${TOOL_NAME}: refused: ${f.stack}: ${findingLine(f)}`), `${TOOL_NAME}: refused: ${decision.because}`].join("\n")}\n`);

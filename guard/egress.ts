@@ -74,8 +74,8 @@ function egressOf(side: Side, topology: Topology, after: boolean): string[] {
     }
   }
   const ips = [...found.values()];
-  const known = [...new Set(ips.filter((ip) => ip !== KNOWN_AFTER_APPLY))].sort();
-  return [...known, ...Array<string>(ips.length - ips.filter((ip) => ip !== KNOWN_AFTER_APPLY).length + unknown).fill(KNOWN_AFTER_APPLY)];
+  const known = ips.filter((ip) => ip !== KNOWN_AFTER_APPLY);
+  return [...new Set(known)].sort().concat(Array<string>(ips.length - known.length + unknown).fill(KNOWN_AFTER_APPLY));
 }
 
 export function egressBefore(plan: PlanJson, topology: Topology): string[] {

@@ -2,9 +2,9 @@
 import { createHash } from "crypto";
 import { basename } from "path";
 import { egressAfter, egressBefore, KNOWN_AFTER_APPLY } from "./egress";
-import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, resourcesOf, str, strings } from "./plan";
+import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, regionOf, resourcesOf, str, strings } from "./plan";
 import { Change, RULES, RuleContext, Verdict } from "./rules";
-import { managed, topologyOf } from "./topology";
+import { Topology, managed, topologyOf } from "./topology";
 
 export interface Finding {
   readonly rule: string;
@@ -16,6 +16,12 @@ export interface Finding {
   readonly reason: string;
   /** stable across runs of the same plan: rule, stack, address and reason */
   readonly fingerprint: string;
+}
+
+export interface NatCount {
+  readonly gateways: number;
+  readonly instanceTypes: string[];
+  readonly eips: number;
 }
 
 export interface StackReview {
@@ -31,8 +37,8 @@ export interface StackReview {
   readonly findings: Finding[];
   /** said, not refused */
   readonly warnings: Finding[];
-  /** NAT devices and Elastic IPs before and after, and the NAT instances' types: facts a cost estimate reads */
-  readonly natDevices: { before: number; after: number; eipsBefore: number; eipsAfter: number; instanceTypesBefore: string[]; instanceTypesAfter: string[] };
+  /** NAT Gateways, NAT instances (by type) and Elastic IPs before and after: the facts a cost estimate reads */
+  readonly natDevices: { before: NatCount; after: NatCount };
   readonly region?: string;
 }
 
@@ -59,8 +65,13 @@ function holdersOf(plan: PlanJson): Map<string, string> {
 }
 
 /** The findings and warnings of `changes` (a plan's resource_changes, or a refresh-only plan's resource_drift). */
-export function egressFindings(plan: PlanJson, stack: string, changes: readonly ResourceChange[] = plan.resource_changes ?? []): { findings: Finding[]; warnings: Finding[] } {
-  const ctx: RuleContext = { topology: topologyOf(plan), holders: holdersOf(plan) };
+export function egressFindings(
+  plan: PlanJson,
+  stack: string,
+  changes: readonly ResourceChange[] = plan.resource_changes ?? [],
+  topology: Topology = topologyOf(plan),
+): { findings: Finding[]; warnings: Finding[] } {
+  const ctx: RuleContext = { topology, holders: holdersOf(plan) };
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
   for (const change of managed(changes).map(toChange)) {
@@ -84,21 +95,16 @@ function changedKeys(c: ResourceChange): string[] {
   return [...keys].filter((k) => k !== "tags_all" && (unknown[k] === true || JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))).sort();
 }
 
-function devices(plan: PlanJson) {
-  const side = (m: Parameters<typeof resourcesOf>[0]) => {
-    const rs = resourcesOf(m);
-    return {
-      gateways: rs.filter((r) => r.type === "aws_nat_gateway").length,
-      // Instances that forward: source/destination check off, or on an interface of their own (a NAT instance's).
-      types: rs
-        .filter((r) => r.type === "aws_instance" && (r.values?.source_dest_check === false || (Array.isArray(r.values?.network_interface) && r.values!.network_interface.length > 0)))
-        .map((r) => String(r.values?.instance_type)),
-      eips: rs.filter((r) => r.type === "aws_eip").length,
-    };
+function natCount(m: Parameters<typeof resourcesOf>[0]): NatCount {
+  const rs = resourcesOf(m);
+  return {
+    gateways: rs.filter((r) => r.type === "aws_nat_gateway").length,
+    // Instances that forward: source/destination check off, or on an interface of their own (a NAT instance's).
+    instanceTypes: rs
+      .filter((r) => r.type === "aws_instance" && (r.values?.source_dest_check === false || (Array.isArray(r.values?.network_interface) && r.values!.network_interface.length > 0)))
+      .map((r) => String(r.values?.instance_type)),
+    eips: rs.filter((r) => r.type === "aws_eip").length,
   };
-  const b = side(plan.prior_state?.values?.root_module);
-  const a = side(plan.planned_values?.root_module);
-  return { before: b.gateways + b.types.length, after: a.gateways + a.types.length, eipsBefore: b.eips, eipsAfter: a.eips, instanceTypesBefore: b.types, instanceTypesAfter: a.types };
 }
 
 export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackReview {
@@ -112,11 +118,11 @@ export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackR
   const n = (a: Action) => actions.filter((x) => x.action === a).length;
   const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
   const topology = topologyOf(plan);
-  const { findings, warnings } = egressFindings(plan, stack);
+  const { findings, warnings } = egressFindings(plan, stack, plan.resource_changes ?? [], topology);
   // Before its first apply an adopted network's imported resources are not in the prior state yet: their `before` is today.
   const importedIps = changes.filter((c) => c.change.importing && c.type === "aws_eip").map((c) => str(c.change.before?.public_ip)).filter((ip): ip is string => ip !== undefined);
   const before = egressBefore(plan, topology);
-  const region = plan.configuration?.provider_config?.aws?.expressions?.region?.constant_value;
+  const region = regionOf(plan);
   return {
     stack,
     ...(file ? { file } : {}),
@@ -126,7 +132,7 @@ export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackR
     egressAfter: egressAfter(plan, topology),
     findings,
     warnings,
-    natDevices: devices(plan),
+    natDevices: { before: natCount(plan.prior_state?.values?.root_module), after: natCount(plan.planned_values?.root_module) },
     ...(region ? { region } : {}),
   };
 }

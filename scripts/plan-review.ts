@@ -3,7 +3,7 @@
  * plan's NAT devices beside its counts, the config's allow-list, and the report in the format asked for.
  * Reviewing plans of any origin is the guard's own command: npx fixed-egress-guard review <plan.json>…
  */
-import { Decision, PlanJson, StackReview, countsLine, decide, renderMarkdown, renderSarif, resourcesOf, reviewJson } from "@fixed-egress/guard";
+import { Decision, PlanJson, StackReview, countsLine, decide, renderMarkdown, resourcesOf, reviewJson, reviewSarif } from "@fixed-egress/guard";
 import type { AppConfig } from "../stacks/config";
 import { monthlyNatCost } from "./cost";
 
@@ -12,18 +12,17 @@ export type Format = (typeof FORMATS)[number];
 
 /** Monthly list price of a stack's NAT devices before and after its plan, when prices for its region are known. */
 export function monthlyCostOf(r: StackReview): { before: number; after: number } | undefined {
-  const d = r.natDevices;
-  if (!r.region) return undefined;
-  return monthlyNatCost(r.region, { gateways: d.before - d.instanceTypesBefore.length, instanceTypes: d.instanceTypesBefore }, { gateways: d.after - d.instanceTypesAfter.length, instanceTypes: d.instanceTypesAfter });
+  return r.region ? monthlyNatCost(r.region, r.natDevices.before, r.natDevices.after) : undefined;
 }
 
 const usd = (n: number) => n.toFixed(2);
 
 /** "Monthly cost: 55.11 → 104.02 USD (+48.91)", when the plan changes how many NAT devices or Elastic IPs there are. */
 export function costHeadline(r: StackReview): string | undefined {
-  const d = r.natDevices;
+  const { before, after } = r.natDevices;
   const cost = monthlyCostOf(r);
-  if (!cost || (d.before === d.after && d.eipsBefore === d.eipsAfter)) return undefined;
+  const devices = (n: typeof before) => n.gateways + n.instanceTypes.length;
+  if (!cost || (devices(before) === devices(after) && before.eips === after.eips)) return undefined;
   const delta = cost.after - cost.before;
   return `Monthly cost: ${usd(cost.before)} → ${usd(cost.after)} USD (${delta >= 0 ? "+" : "-"}${usd(Math.abs(delta))})`;
 }
@@ -44,10 +43,7 @@ export const decideFor = (reviews: StackReview[], config: AppConfig, allowEgress
 export function renderReview(reviews: StackReview[], decision: Decision, config: AppConfig, format: Format = "markdown"): string {
   const allowListed = config.network.allowListedEgressIps;
   if (format === "markdown") return renderMarkdown(reviews, { decision, allowListed, notes });
-  if (format === "sarif") {
-    const files = new Map(reviews.map((r) => [r.stack, r.file ?? `${r.stack}.plan.json`]));
-    return `${renderSarif({ findings: reviews.flatMap((r) => r.findings), warnings: reviews.flatMap((r) => r.warnings), files, suppressedBecause: decision.refused ? undefined : decision.because })}\n`;
-  }
+  if (format === "sarif") return `${reviewSarif(reviews, decision)}\n`;
   const costs = reviews.map(monthlyCostOf).filter((c): c is { before: number; after: number } => c !== undefined);
   const round = (n: number) => Math.round(n * 100) / 100;
   const monthlyCostUsd = { before: round(costs.reduce((s, c) => s + c.before, 0)), after: round(costs.reduce((s, c) => s + c.after, 0)) };

@@ -4,7 +4,7 @@
  * file as physical location, and the fingerprint. A finding allowed by --allow-egress-change or the allow-list
  * carries an external suppression that says so.
  */
-import { Finding } from "../review";
+import { Decision, Finding, StackReview } from "../review";
 import { RULES } from "../rules";
 import { TOOL_NAME, VERSION } from "../version";
 
@@ -60,3 +60,12 @@ export function sarifLog({ findings, warnings, files, suppressedBecause }: Sarif
 }
 
 export const renderSarif = (input: SarifInput) => JSON.stringify(sarifLog(input), null, 2);
+
+/** The SARIF of reviewed plans: each stack's plan file as the location, and the verdict's reason as the suppression of passing findings. */
+export const reviewSarif = (reviews: readonly StackReview[], decision: Decision): string =>
+  renderSarif({
+    findings: reviews.flatMap((r) => r.findings),
+    warnings: reviews.flatMap((r) => r.warnings),
+    files: new Map(reviews.map((r) => [r.stack, r.file ?? `${r.stack}.plan.json`])),
+    suppressedBecause: decision.refused ? undefined : decision.because,
+  });
