@@ -40,7 +40,7 @@ export interface AdoptedNetwork {
   readonly publicRouteTables: AdoptedRouteTable[];
   /** the route table each private subnet uses, one per AZ */
   readonly privateRouteTables: AdoptedRouteTable[];
-  /** one per NAT device (`natGateways`: one for "single", one per AZ for "perAz") */
+  /** one per NAT device (`natPlacement` "single": one; "perAz": one per AZ) */
   readonly natGateways: AdoptedNatGateway[];
 }
 
@@ -52,26 +52,6 @@ export const routeImportId = (routeTableId: string, destination = "0.0.0.0/0") =
 export function adoptInto<T extends TerraformResource>(resource: T, importId: string | undefined): T {
   if (importId !== undefined) resource.importFrom(importId);
   return resource;
-}
-
-/**
- * One group per route table: the subnets (AZ indexes) that share it, in order of first use. Without adopted
- * tables, `fresh` decides: one table for all AZs (public) or one per AZ (private).
- */
-export interface RouteTableGroup {
-  readonly azIndexes: number[];
-  readonly adopted?: AdoptedRouteTable;
-}
-
-export function routeTableGroups(azCount: number, adopted: AdoptedRouteTable[] | undefined, fresh: "shared" | "perAz"): RouteTableGroup[] {
-  if (!adopted) return fresh === "shared" ? [{ azIndexes: Array.from({ length: azCount }, (_, i) => i) }] : Array.from({ length: azCount }, (_, i) => ({ azIndexes: [i] }));
-  const groups: { azIndexes: number[]; adopted: AdoptedRouteTable }[] = [];
-  adopted.forEach((table, i) => {
-    const group = groups.find((g) => g.adopted.id === table.id);
-    if (group) group.azIndexes.push(i);
-    else groups.push({ azIndexes: [i], adopted: table });
-  });
-  return groups;
 }
 
 const tagProblems = (p: Problems, field: string, tags: Record<string, string> | undefined) => {
@@ -92,7 +72,7 @@ export function checkAdoption(
   const lists = ["publicSubnets", "privateSubnets", "publicRouteTables", "privateRouteTables", "natGateways"] as const;
   for (const k of lists) {
     if (!Array.isArray(adopt[k])) {
-      p.add(`adopt.${k}`, "is missing; give one entry per availability zone (natGateways: per NAT device), as make adopt writes them");
+      p.add(`adopt.${k}`, "is missing; give one entry per availability zone (natGateways: per NAT device), in availabilityZones order");
       return;
     }
     if (Token.isUnresolved(adopt[k])) {
@@ -134,7 +114,7 @@ export function checkAdoption(
     if (publicIds.has(t.id)) p.add(`adopt.privateRouteTables[${i}].id`, `"${t.id}" is also a public route table; a table sends 0.0.0.0/0 either to the Internet Gateway or to a NAT, so give the private subnets their own table`);
     const first = adopt.privateRouteTables.findIndex((x) => x.id === t.id);
     if (first !== i && o.perAz) {
-      p.add(`adopt.privateRouteTables[${i}].id`, `"${t.id}" is shared with privateRouteTables[${first}], but natGateways "perAz" points each AZ's table at its own NAT Gateway; give each private subnet its own table, or use natGateways "single"`);
+      p.add(`adopt.privateRouteTables[${i}].id`, `"${t.id}" is shared with privateRouteTables[${first}], but natPlacement "perAz" points each AZ's table at its own NAT Gateway; give each private subnet its own table, or use natPlacement "single"`);
     }
   });
   for (const k of ["publicRouteTables", "privateRouteTables"] as const) {
@@ -144,7 +124,7 @@ export function checkAdoption(
     });
   }
   if (adopt.natGateways.length !== o.deviceCount) {
-    p.add("adopt.natGateways", `has ${adopt.natGateways.length} NAT Gateway(s) for ${o.deviceCount} NAT device(s); give exactly ${o.deviceCount}, one per device (natGateways "single": one; "perAz": one per availability zone)`);
+    p.add("adopt.natGateways", `has ${adopt.natGateways.length} NAT Gateway(s) for ${o.deviceCount} NAT device(s); give exactly ${o.deviceCount}, one per device (natPlacement "single": one; "perAz": one per availability zone)`);
   }
   adopt.natGateways.forEach((n, i) => {
     checkPattern(p, `adopt.natGateways[${i}].id`, n.id, awsIdPattern("nat"), 'give an id such as "nat-0a1b2c3d4e5f67890"');

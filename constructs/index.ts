@@ -1,9 +1,32 @@
-export { FixedEgressNetwork, NAME_PATTERN, NETWORK_OUTPUTS, DEFAULT_VPC_CIDR, networkOutputs, validateNetworkProps } from "./fixed-egress-network";
-export type { FixedEgressNetworkProps, FlowLogsProps, IPrivateNetwork } from "./fixed-egress-network";
+export { FixedEgressNetwork, networkOutputs } from "./fixed-egress-network";
+export type { IPrivateNetwork } from "./fixed-egress-network";
+export { NETWORK_DEFAULTS, NAME_PATTERN, planNetwork, validateNetworkProps } from "./network-plan";
+export type {
+  FixedEgressNetworkProps,
+  FlowLogsProps,
+  NetworkPlan,
+  ZonePlan,
+  RouteTablePlan,
+  PrivateRouteTablePlan,
+  DevicePlan,
+  EgressAllocation,
+} from "./network-plan";
+export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition } from "./contract";
+export type { NetworkOutputKey } from "./contract";
 export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway } from "./adopt";
 export { routeImportId } from "./adopt";
-export { NatProvider, NAT_MODES, NAT_INSTANCE_DEFAULTS, isArm64, natDeviceCount } from "./nat-provider";
-export type { NatMode, NatInstanceProps, ConfigureNatOptions, NatResult, NatRouteTable, RegionPrices, CostLine } from "./nat-provider";
+export { moveFromLegacyId } from "./legacy-ids";
+export {
+  NatProvider,
+  NatGatewayProvider,
+  NatInstanceProvider,
+  NAT_PLACEMENTS,
+  NAT_MODES,
+  NAT_INSTANCE_DEFAULTS,
+  isArm64,
+  natDeviceCount,
+} from "./nat-provider";
+export type { NatPlacement, NatMode, NatInstanceProps, NatDevice, NatDevicePlacement, NatDevicesOptions, NatRouteTarget, NatBilling } from "./nat-provider";
 export { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
 export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";

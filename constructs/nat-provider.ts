@@ -1,87 +1,75 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformResourceLifecycle } from "cdktf";
-import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
+import { ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
-import { Eip } from "@cdktf/provider-aws/lib/eip";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
 import { NetworkInterface } from "@cdktf/provider-aws/lib/network-interface";
-import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteConfig } from "@cdktf/provider-aws/lib/route";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { AdoptedNatGateway, adoptInto, routeImportId } from "./adopt";
+import { AdoptedResource, adoptInto } from "./adopt";
+import { moveFromLegacyId } from "./legacy-ids";
 import { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 
-/** `single`: one NAT device for all AZs (cheapest; one AZ's outage cuts egress). `perAz`: one per AZ. */
-export type NatMode = "single" | "perAz";
-export const NAT_MODES: readonly NatMode[] = ["single", "perAz"];
+/** `single`: one NAT device, in the first zone, for all zones (cheapest; that zone's outage cuts egress). `perAz`: one in every zone. */
+export type NatPlacement = "single" | "perAz";
+export const NAT_PLACEMENTS: readonly NatPlacement[] = ["single", "perAz"];
+/** @deprecated since 0.4.0: `NatPlacement` */
+export type NatMode = NatPlacement;
+/** @deprecated since 0.4.0: `NAT_PLACEMENTS` */
+export const NAT_MODES = NAT_PLACEMENTS;
 
-/** How many NAT devices a mode needs for `azCount` availability zones: the one place this is decided. */
-export const natDeviceCount = (mode: NatMode, azCount: number): number => (mode === "perAz" ? azCount : 1);
+/** How many NAT devices a placement needs for `azCount` availability zones: the one place this is decided. */
+export const natDeviceCount = (placement: NatPlacement, azCount: number): number => (placement === "perAz" ? azCount : 1);
 
-/** List prices a provider's cost is computed from (config/prices.json holds them per region). */
-export interface RegionPrices {
-  readonly natGatewayHour: number;
-  readonly natGatewayGb: number;
-  readonly publicIpv4Hour: number;
-  /** on-demand USD per hour, by instance type */
-  readonly instanceHour: Record<string, number>;
-  /** gp3, USD per GB-month */
-  readonly ebsGbMonth: number;
+/** What a private route's 0.0.0.0/0 points at: one of the `aws_route` target arguments. */
+export type NatRouteTarget = Pick<RouteConfig, "natGatewayId" | "networkInterfaceId" | "gatewayId" | "transitGatewayId" | "vpcEndpointId">;
+
+/**
+ * What a device is billed as, for whoever prices it (the library holds no prices): `{ item: "nat-gateway" }`,
+ * `{ item: "ec2-instance", instanceType, rootVolumeGb }`, or a provider's own item and details.
+ */
+export interface NatBilling {
+  readonly item: string;
+  readonly [detail: string]: string | number;
 }
 
-/** One line of a monthly cost: what, and USD per month. */
-export interface CostLine {
-  readonly label: string;
-  readonly usd: number;
+/** A NAT device as the network sees it, whoever provides it. */
+export interface NatDevice {
+  /** the zone it sits in */
+  readonly zone: string;
+  /** what the private routes of the zones it serves point at */
+  readonly routeTarget: NatRouteTarget;
+  /** the Elastic IP allocations it sends from (the first is the one the network gave it) */
+  readonly allocationIds: string[];
+  /** their public IPs: what the database allow-lists */
+  readonly publicIps: string[];
+  readonly billing: NatBilling;
 }
 
-/** A private route table as a NAT provider sees it: where its 0.0.0.0/0 goes. */
-export interface NatRouteTable {
-  /** the table's id (a token when the network creates the table) */
-  readonly id: string;
-  /** the AZ whose device it uses when there is one device per AZ */
-  readonly azIndex: number;
-  /** the existing table's id when it is adopted: its 0.0.0.0/0 route is imported, not created @default - a new route */
-  readonly adoptedId?: string;
+/** Where the network wants a device: its zone, its public subnet and the Elastic IP it must hold. */
+export interface NatDevicePlacement {
+  readonly zone: string;
+  readonly publicSubnetId: string;
+  readonly allocationId: string;
+  readonly publicIp: string;
+  /** an existing NAT Gateway to import (adoption) @default - a new device */
+  readonly adopted?: AdoptedResource;
+  /** its zone's position in `availabilityZones`, for `moveFromLegacyId` of ids before 0.4.0 (new providers ignore it) */
+  readonly legacyIndex: number;
 }
 
-export interface ConfigureNatOptions {
+export interface NatDevicesOptions {
   /** the `name` of the network, for Name tags */
   readonly name: string;
   readonly vpcId: string;
-  readonly availabilityZones: string[];
-  /** one per AZ; device `i` goes in `publicSubnets[i]` */
-  readonly publicSubnets: Subnet[];
-  /** the private subnets' ranges: what a NAT device admits */
+  /** the private subnets' ranges: what a device admits */
   readonly privateSubnetCidrs: string[];
-  /** the private route tables (one per AZ, or fewer when adopted ones are shared); table `j` gets its 0.0.0.0/0 route `default-route-<j>` under `routeScope` */
-  readonly privateRouteTables: NatRouteTable[];
-  readonly routeScope: Construct;
-  readonly deviceCount: number;
-  /** brought Elastic IP allocations, one per device @default - new Elastic IPs */
-  readonly eipAllocationIds?: string[];
-  readonly protectEgressIps?: boolean;
-  /** existing NAT Gateways (and their Elastic IPs) to import, one per device @default - new devices */
-  readonly adoptedNatGateways?: AdoptedNatGateway[];
+  readonly devices: NatDevicePlacement[];
   /** what a device must wait for (the Internet Gateway and its route) */
   readonly dependsOn: ITerraformDependable[];
   /** a resource's tags from its Name (and, for an adopted resource, the tags it has today) */
   readonly tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
-}
-
-export interface NatResult {
-  /** the public IPs to allow-list, one per device */
-  readonly egressIps: string[];
-  /** what each private route targets: NAT Gateway ids, or the NAT instances' network interface ids */
-  readonly deviceIds: string[];
-  /** Elastic IPs created here (none with brought allocations) */
-  readonly eips: Eip[];
-  readonly routes: Route[];
-  readonly natGateways: NatGateway[];
-  readonly instances: Instance[];
-  readonly networkInterfaces: NetworkInterface[];
 }
 
 export interface NatInstanceProps {
@@ -98,104 +86,82 @@ export const NAT_INSTANCE_DEFAULTS = { instanceType: "t4g.nano", rootVolumeGb: 8
 /** Graviton types (t4g, c7gn, m6gd, …) run arm64 images. */
 export const isArm64 = (instanceType: string): boolean => /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType);
 
-/** The Elastic IP of device `i`: created here, or brought. Same construct ids for both providers. */
-function elasticIp(scope: Construct, i: number, o: ConfigureNatOptions, eips: Eip[]): { allocationId: string; publicIp: string } {
-  const brought = o.eipAllocationIds?.[i];
-  if (brought) return { allocationId: brought, publicIp: new DataAwsEip(scope, `brought-eip-${i}`, { id: brought }).publicIp };
-  const lifecycle: TerraformResourceLifecycle | undefined = o.protectEgressIps ? { preventDestroy: true } : undefined;
-  const adopted = o.adoptedNatGateways?.[i];
-  const eip = adoptInto(
-    new Eip(scope, `eip-${i}`, { domain: "vpc", lifecycle, tags: o.tags(`egress-${o.name}-${o.availabilityZones[i]}`, adopted?.eipTags) }),
-    adopted?.allocationId,
-  );
-  eips.push(eip);
-  return { allocationId: eip.allocationId, publicIp: eip.publicIp };
-}
-
-/** Each private route table's 0.0.0.0/0, through its AZ's device (perAz) or device 0 (single); `target` names the device. */
-function defaultRoutes(o: ConfigureNatOptions, target: (device: number) => { natGatewayId: string } | { networkInterfaceId: string }): Route[] {
-  return o.privateRouteTables.map((table, j) =>
-    adoptInto(
-      new Route(o.routeScope, `default-route-${j}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", ...target(o.deviceCount > 1 ? table.azIndex : 0) }),
-      table.adoptedId && routeImportId(table.adoptedId),
-    ),
-  );
-}
-
 /**
- * Who does the NAT (as aws-cdk's `NatProvider`): the devices, their Elastic IPs, the private default
- * routes, the egress IPs, and what it costs. FixedEgressNetwork asks its provider and never branches on it.
+ * Who does the NAT (as aws-cdk's `NatProvider`): an open extension point. The network plans where devices go
+ * and which Elastic IP each holds; a provider creates its devices under `scope` (construct ids keyed by zone)
+ * and returns them as neutral `NatDevice`s. The network never branches on the provider.
  */
 export abstract class NatProvider {
   /** Managed NAT Gateways (the default): no upkeep, scales to 100 Gbps, billed per hour and per GB. */
-  public static gateway(): NatProvider {
+  public static gateway(): NatGatewayProvider {
     return new NatGatewayProvider();
   }
 
   /** A small EC2 instance per device that forwards and masquerades: the same fixed IP for a fraction of the price. */
-  public static instance(props: NatInstanceProps = {}): NatProvider {
+  public static instance(props: NatInstanceProps = {}): NatInstanceProvider {
     return new NatInstanceProvider(props);
   }
 
-  /** "gateway" or "instance", for names and messages. */
-  public abstract readonly kind: "gateway" | "instance";
+  /** A short name for messages and outputs ("gateway", "instance", or a provider's own). */
+  public abstract readonly kind: string;
 
-  /** Creates the devices under `scope` and points each private route table's 0.0.0.0/0 at one. */
-  public abstract configure(scope: Construct, options: ConfigureNatOptions): NatResult;
+  /** What each device is billed as. */
+  public abstract readonly billing: NatBilling;
 
-  /** The monthly cost of `devices` devices carrying `gbPerMonth`, line by line (the public IPv4 included). */
-  public abstract monthlyCost(prices: RegionPrices, devices: number, gbPerMonth: number, hoursPerMonth: number): CostLine[];
+  /** Creates one device per placement under `scope`. */
+  public abstract createDevices(scope: Construct, options: NatDevicesOptions): NatDevice[];
 
   /** Why this provider cannot adopt existing NAT Gateways (`adopt.natGateways`), or undefined when it can. */
   public adoptionProblem(): string | undefined {
+    return "cannot adopt existing NAT Gateways; an adopted network keeps its NAT Gateways, so use NatProvider.gateway() (a move to another provider is a later, reviewed change)";
+  }
+}
+
+/** `NatProvider.gateway()`: its NAT Gateways are its own escape hatches (`gateways`, in zone order). */
+export class NatGatewayProvider extends NatProvider {
+  public readonly kind = "gateway";
+  public readonly billing = { item: "nat-gateway" } as const;
+  public readonly gateways: NatGateway[] = [];
+
+  public createDevices(scope: Construct, o: NatDevicesOptions): NatDevice[] {
+    return o.devices.map((d) => {
+      const gateway = adoptInto(
+        new NatGateway(scope, `gateway-${d.zone}`, {
+          allocationId: d.allocationId,
+          connectivityType: "public",
+          subnetId: d.publicSubnetId,
+          tags: o.tags(`nat-${o.name}-${d.zone}`, d.adopted?.tags),
+          // The NAT Gateway cannot send traffic before the VPC has its Internet Gateway route.
+          dependsOn: o.dependsOn,
+        }),
+        d.adopted?.id,
+      );
+      moveFromLegacyId(gateway, `gateway-${d.legacyIndex}`);
+      this.gateways.push(gateway);
+      return { zone: d.zone, routeTarget: { natGatewayId: gateway.id }, allocationIds: [d.allocationId], publicIps: [d.publicIp], billing: this.billing };
+    });
+  }
+
+  public adoptionProblem(): undefined {
     return undefined;
   }
 }
 
-class NatGatewayProvider extends NatProvider {
-  public readonly kind = "gateway" as const;
-
-  public configure(scope: Construct, o: ConfigureNatOptions): NatResult {
-    const eips: Eip[] = [];
-    const ips = Array.from({ length: o.deviceCount }, (_, i) => elasticIp(scope, i, o, eips));
-    const natGateways = ips.map(({ allocationId }, i) =>
-      adoptInto(
-        new NatGateway(scope, `gateway-${i}`, {
-          allocationId,
-          connectivityType: "public",
-          subnetId: o.publicSubnets[i].id,
-          tags: o.tags(`nat-${o.name}-${o.availabilityZones[i]}`, o.adoptedNatGateways?.[i]?.tags),
-          // The NAT Gateway cannot send traffic before the VPC has its Internet Gateway route.
-          dependsOn: o.dependsOn,
-        }),
-        o.adoptedNatGateways?.[i]?.id,
-      ),
-    );
-    const routes = defaultRoutes(o, (d) => ({ natGatewayId: natGateways[d].id }));
-    return { egressIps: ips.map((x) => x.publicIp), deviceIds: natGateways.map((g) => g.id), eips, routes, natGateways, instances: [], networkInterfaces: [] };
-  }
-
-  public monthlyCost(p: RegionPrices, devices: number, gb: number, hours: number): CostLine[] {
-    return [
-      { label: `NAT Gateway hours (${p.natGatewayHour} USD/h each)`, usd: devices * hours * p.natGatewayHour },
-      { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
-      { label: `NAT processing ${gb} GB (${p.natGatewayGb} USD/GB)`, usd: devices > 0 ? gb * p.natGatewayGb : 0 },
-    ];
-  }
-}
-
-class NatInstanceProvider extends NatProvider {
-  public readonly kind = "instance" as const;
+/** `NatProvider.instance()`: its instances and their interfaces (which hold the Elastic IPs) are its own escape hatches, in zone order. */
+export class NatInstanceProvider extends NatProvider {
+  public readonly kind = "instance";
+  public readonly billing: { readonly item: "ec2-instance"; readonly instanceType: string; readonly rootVolumeGb: number };
+  public readonly instances: Instance[] = [];
+  public readonly networkInterfaces: NetworkInterface[] = [];
   private readonly instanceType: string;
-  private readonly rootVolumeGb: number;
 
   constructor(private readonly props: NatInstanceProps) {
     super();
     this.instanceType = props.instanceType ?? NAT_INSTANCE_DEFAULTS.instanceType;
-    this.rootVolumeGb = props.rootVolumeGb ?? NAT_INSTANCE_DEFAULTS.rootVolumeGb;
+    this.billing = { item: "ec2-instance", instanceType: this.instanceType, rootVolumeGb: props.rootVolumeGb ?? NAT_INSTANCE_DEFAULTS.rootVolumeGb };
   }
 
-  public configure(scope: Construct, o: ConfigureNatOptions): NatResult {
+  public createDevices(scope: Construct, o: NatDevicesOptions): NatDevice[] {
     const ami =
       this.props.amiId ??
       new DataAwsSsmParameter(scope, "ami", {
@@ -211,57 +177,38 @@ class NatInstanceProvider extends NatProvider {
       tags: o.tags(`nat-${o.name}`),
       lifecycle: { createBeforeDestroy: true },
     });
-    const eips: Eip[] = [];
-    const networkInterfaces: NetworkInterface[] = [];
-    const instances: Instance[] = [];
-    const egressIps: string[] = [];
-    for (let i = 0; i < o.deviceCount; i++) {
-      const az = o.availabilityZones[i];
-      const ip = elasticIp(scope, i, o, eips);
+    return o.devices.map((d) => {
       // The Elastic IP belongs to this interface, not to the instance: a new instance (AMI, type) keeps the IP.
-      const eni = new NetworkInterface(scope, `interface-${i}`, {
-        subnetId: o.publicSubnets[i].id,
+      const eni = new NetworkInterface(scope, `interface-${d.zone}`, {
+        subnetId: d.publicSubnetId,
         securityGroups: [group.id],
         sourceDestCheck: false,
-        description: `NAT ${o.name} ${az}: holds the egress IP`,
-        tags: o.tags(`nat-${o.name}-${az}`),
+        description: `NAT ${o.name} ${d.zone}: holds the egress IP`,
+        tags: o.tags(`nat-${o.name}-${d.zone}`),
       });
-      new EipAssociation(scope, `eip-association-${i}`, { allocationId: ip.allocationId, networkInterfaceId: eni.id });
-      instances.push(
-        new Instance(scope, `instance-${i}`, {
-          ami,
-          instanceType: this.instanceType,
-          networkInterface: [{ deviceIndex: 0, networkInterfaceId: eni.id }],
-          metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-          rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: this.rootVolumeGb, deleteOnTermination: true },
-          ebsOptimized: true,
-          userData: NAT_INSTANCE_USER_DATA,
-          userDataReplaceOnChange: true,
-          tags: o.tags(`nat-${o.name}-${az}`),
-          dependsOn: o.dependsOn,
-        }),
-      );
-      networkInterfaces.push(eni);
-      egressIps.push(ip.publicIp);
-    }
-    const routes = defaultRoutes(o, (d) => ({ networkInterfaceId: networkInterfaces[d].id }));
-    return { egressIps, deviceIds: networkInterfaces.map((n) => n.id), eips, routes, natGateways: [], instances, networkInterfaces };
+      const association = new EipAssociation(scope, `eip-association-${d.zone}`, { allocationId: d.allocationId, networkInterfaceId: eni.id });
+      const instance = new Instance(scope, `instance-${d.zone}`, {
+        ami,
+        instanceType: this.instanceType,
+        networkInterface: [{ deviceIndex: 0, networkInterfaceId: eni.id }],
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+        rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: this.billing.rootVolumeGb, deleteOnTermination: true },
+        ebsOptimized: true,
+        userData: NAT_INSTANCE_USER_DATA,
+        userDataReplaceOnChange: true,
+        tags: o.tags(`nat-${o.name}-${d.zone}`),
+        dependsOn: o.dependsOn,
+      });
+      moveFromLegacyId(eni, `interface-${d.legacyIndex}`);
+      moveFromLegacyId(association, `eip-association-${d.legacyIndex}`);
+      moveFromLegacyId(instance, `instance-${d.legacyIndex}`);
+      this.networkInterfaces.push(eni);
+      this.instances.push(instance);
+      return { zone: d.zone, routeTarget: { networkInterfaceId: eni.id }, allocationIds: [d.allocationId], publicIps: [d.publicIp], billing: this.billing };
+    });
   }
 
   public adoptionProblem(): string {
     return "is \"instance\" with adopt.natGateways; an adopted network keeps its NAT Gateways, so use the gateway provider (a move to NAT instances is a later, reviewed change)";
-  }
-
-  public monthlyCost(p: RegionPrices, devices: number, _gb: number, hours: number): CostLine[] {
-    const hour = p.instanceHour[this.instanceType];
-    if (hour === undefined) {
-      throw new Error(`no price for instance type "${this.instanceType}"; known: ${Object.keys(p.instanceHour).join(", ")} (add it to config/prices.json)`);
-    }
-    return [
-      { label: `${this.instanceType} hours (${hour} USD/h each)`, usd: devices * hours * hour },
-      { label: `EBS gp3 ${this.rootVolumeGb} GB each (${p.ebsGbMonth} USD/GB-month)`, usd: devices * this.rootVolumeGb * p.ebsGbMonth },
-      { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
-      { label: "NAT processing (none with an instance)", usd: 0 },
-    ];
   }
 }

@@ -291,7 +291,7 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     availabilityZones: order,
     publicSubnetCidrs: order.map((az, i) => pubs[i]?.CidrBlock ?? newPublic.get(az)!),
     privateSubnetCidrs: privs.map((s) => s.CidrBlock!),
-    natGateways: mode,
+    natPlacement: mode,
     natProvider: "gateway",
     // The database admin allow-listed these addresses: a plan that would release one fails.
     protectEgressIps: true,
@@ -451,7 +451,7 @@ async function main(): Promise<void> {
     ]),
   );
   say("");
-  say(`NAT: ${adoption.network.natGateways} (${adoption.rows.length} zone(s)). Egress IPs kept: ${adoption.egressIps.join(", ")}`);
+  say(`NAT: ${adoption.network.natPlacement} (${adoption.rows.length} zone(s)). Egress IPs kept: ${adoption.egressIps.join(", ")}`);
   for (const n of adoption.notes) say(`note: ${n}`);
   say(`Wrote ${shown(out)} (the lambda section is ${shown(baseFile)}'s: check it).`);
   say(`Next: FIXED_EGRESS_CONFIG=${shown(out)} make plan    (imports everything, replaces nothing; then make deploy)`);

@@ -1,18 +1,32 @@
 /**
  * Monthly cost of a config's egress before it exists, from config/prices.json: the NAT devices of both
- * providers side by side for the config's NAT count (each provider prices itself: NatProvider.monthlyCost),
+ * providers side by side for the config's NAT count (priced here by what each device is billed as: NatDevice.billing),
  * and the internet data transfer out, which is billed the same with either and so stays outside both totals.
  * Usage: tsx scripts/cost.ts [--gb N]      (make cost GB=N)
  */
-import { CostLine, NatProvider, RegionPrices, natDeviceCount } from "@fixed-egress/constructs";
+import { NatBilling, NatProvider, natDeviceCount } from "@fixed-egress/constructs";
 import prices from "../config/prices.json";
 import { ConfigError, DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
 import { fail } from "./cli";
 
-export interface Prices extends RegionPrices {
+/** List prices of one region (config/prices.json). */
+export interface Prices {
+  readonly natGatewayHour: number;
+  readonly natGatewayGb: number;
+  readonly publicIpv4Hour: number;
+  /** on-demand USD per hour, by instance type */
+  readonly instanceHour: Record<string, number>;
+  /** gp3, USD per GB-month */
+  readonly ebsGbMonth: number;
   /** internet data transfer out, USD per GB (either NAT) */
   readonly dataTransferOutGb: number;
+}
+
+/** One line of a monthly cost: what, and USD per month. */
+export interface CostLine {
+  readonly label: string;
+  readonly usd: number;
 }
 
 const REGIONS = prices.regions as Record<string, Prices>;
@@ -24,11 +38,41 @@ export function pricesFor(region: string): Prices {
   return p;
 }
 
+type Pricer = (p: Prices, billing: NatBilling, devices: number, gb: number, hours: number) => CostLine[];
+
+/** How each kind of NAT device is billed, by what the network reports it is billed as (`NatDevice.billing.item`). */
+const PRICERS: Record<string, Pricer> = {
+  "nat-gateway": (p, _b, devices, gb, hours) => [
+    { label: `NAT Gateway hours (${p.natGatewayHour} USD/h each)`, usd: devices * hours * p.natGatewayHour },
+    { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
+    { label: `NAT processing ${gb} GB (${p.natGatewayGb} USD/GB)`, usd: devices > 0 ? gb * p.natGatewayGb : 0 },
+  ],
+  "ec2-instance": (p, b, devices, _gb, hours) => {
+    const type = String(b.instanceType);
+    const hour = p.instanceHour[type];
+    if (hour === undefined) throw new Error(`no price for instance type "${type}"; known: ${Object.keys(p.instanceHour).join(", ")} (add it to config/prices.json)`);
+    const gb = Number(b.rootVolumeGb);
+    return [
+      { label: `${type} hours (${hour} USD/h each)`, usd: devices * hours * hour },
+      { label: `EBS gp3 ${gb} GB each (${p.ebsGbMonth} USD/GB-month)`, usd: devices * gb * p.ebsGbMonth },
+      { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
+      { label: "NAT processing (none with an instance)", usd: 0 },
+    ];
+  },
+};
+
+/** The monthly cost of `devices` devices billed as `billing` carrying `gbPerMonth`, line by line (the public IPv4 included). */
+export function devicesCost(p: Prices, billing: NatBilling, devices: number, gbPerMonth: number, hours = HOURS_PER_MONTH): CostLine[] {
+  const pricer = PRICERS[billing.item];
+  if (!pricer) throw new Error(`no pricing for NAT devices billed as "${billing.item}"; known: ${Object.keys(PRICERS).join(", ")}`);
+  return pricer(p, billing, devices, gbPerMonth, hours);
+}
+
 const total = (lines: CostLine[]) => lines.reduce((sum, line) => sum + line.usd, 0);
 
 /** A provider's monthly total for `devices` devices (brought EIPs are billed all the same). */
 export function providerTotal(provider: NatProvider, region: string, devices: number, gbPerMonth: number): number {
-  return total(provider.monthlyCost(pricesFor(region), devices, gbPerMonth, HOURS_PER_MONTH));
+  return total(devicesCost(pricesFor(region), provider.billing, devices, gbPerMonth));
 }
 
 /** Monthly NAT cost before and after a plan, from what it creates: NAT Gateways, and NAT instances by type. */
@@ -45,7 +89,7 @@ export function monthlyNatCost(
   return { before: at(before), after: at(after) };
 }
 
-export const natCount = (config: Pick<AppConfig, "network">) => natDeviceCount(config.network.natGateways, config.network.availabilityZones.length);
+export const natCount = (config: Pick<AppConfig, "network">) => natDeviceCount(config.network.natPlacement, config.network.availabilityZones.length);
 
 const usd = (n: number) => `${n.toFixed(2)} USD`;
 
@@ -54,12 +98,12 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
   const devices = natCount(config);
   const instanceType = config.network.natInstanceType;
   const columns = [
-    { name: "gateway", lines: NatProvider.gateway().monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
-    { name: `instance (${instanceType})`, lines: NatProvider.instance({ instanceType }).monthlyCost(p, devices, gbPerMonth, HOURS_PER_MONTH) },
+    { name: "gateway", lines: devicesCost(p, NatProvider.gateway().billing, devices, gbPerMonth) },
+    { name: `instance (${instanceType})`, lines: devicesCost(p, NatProvider.instance({ instanceType }).billing, devices, gbPerMonth) },
   ];
   const w = Math.max(...columns.flatMap((c) => c.lines.map((l) => l.label.length)), 30);
   const lines = [
-    `Monthly cost of "${config.name}" in ${config.region}: ${devices} NAT device(s) (natGateways "${config.network.natGateways}"), ${gbPerMonth} GB a month (${HOURS_PER_MONTH} h/month, list prices recorded ${prices.recorded}):`,
+    `Monthly cost of "${config.name}" in ${config.region}: ${devices} NAT device(s) (natPlacement "${config.network.natPlacement}"), ${gbPerMonth} GB a month (${HOURS_PER_MONTH} h/month, list prices recorded ${prices.recorded}):`,
   ];
   for (const c of columns) {
     lines.push("", `${c.name}:`);

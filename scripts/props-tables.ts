@@ -14,7 +14,7 @@ export const TABLES = ["FixedEgressNetworkProps", "FlowLogsProps", "AdoptedNetwo
 
 /** One Markdown table per interface, from its source. */
 export function propsTables(): Record<string, string> {
-  const files = ["fixed-egress-network.ts", "adopt.ts", "private-lambda.ts", "lambda-code.ts"].map((f) => join(LIB, f));
+  const files = ["network-plan.ts", "adopt.ts", "private-lambda.ts", "lambda-code.ts"].map((f) => join(LIB, f));
   const out: Record<string, string> = {};
   for (const file of files) {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
@@ -24,8 +24,11 @@ export function propsTables(): Record<string, string> {
         const name = (m.name as ts.Identifier).text;
         const type = m.type ? m.type.getText(source).replace(/\s+/g, " ").replace(/\|/g, "\\|") : "";
         const docs = ((m as unknown as { jsDoc?: ts.JSDoc[] }).jsDoc ?? []).filter(ts.isJSDoc);
-        const text = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ").replace(/\s+/g, " ").trim();
-        const def = docs.flatMap((d) => d.tags ?? []).find((t) => t.tagName.text === "default");
+        let text = docs.map((d) => ts.getTextOfJSDocComment(d.comment) ?? "").join(" ").replace(/\s+/g, " ").trim();
+        const tags = docs.flatMap((d) => d.tags ?? []);
+        const def = tags.find((t) => t.tagName.text === "default");
+        const deprecated = tags.find((t) => t.tagName.text === "deprecated");
+        if (deprecated) text = `**Deprecated** ${(ts.getTextOfJSDocComment(deprecated.comment) ?? "").replace(/\s+/g, " ").trim()}`;
         const defaultText = def ? (ts.getTextOfJSDocComment(def.comment) ?? "").replace(/\s+/g, " ").trim() : m.questionToken ? "" : "required";
         return `| \`${name}${m.questionToken ? "?" : ""}\` | \`${type}\` | ${defaultText.replace(/\|/g, "\\|")} | ${text.replace(/\|/g, "\\|")} |`;
       });

@@ -7,6 +7,7 @@ import type { AppConfig } from "../stacks/config";
 import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { PlanJson, StackReview, parsePlan, reviewPlan } from "@fixed-egress/guard";
+import { NETWORK_CONTRACT } from "@fixed-egress/constructs";
 import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step, synth } from "./steps";
 
 export const PLANS_DIR = join(RUN_DIR, "plans");
@@ -112,7 +113,7 @@ export async function planStack(stack: string, log: string, opts: { refreshOnly?
   const plan = await step(`${stack}: terraform plan${opts.refreshOnly ? " -refresh-only" : ""}`, "terraform", args, `${log}-plan`, { progress: new Progress("plan"), ok: [0, 2] });
   if (plan.code === 1) {
     // No state object at all (Terraform: "Unable to find remote state"), or one without outputs (the precondition).
-    if (/has no private_subnet_ids output: apply|Unable to find remote state/.test(plan.output)) {
+    if (plan.output.includes(NETWORK_CONTRACT.notAppliedMarker) || plan.output.includes("Unable to find remote state")) {
       say(`    ${stack}: not planned; it reads the network stack's outputs, so it is planned once the network stack is applied`);
       return undefined;
     }

@@ -1,7 +1,7 @@
 import { join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork, LambdaCode, NETWORK_OUTPUTS, PrivateLambda, findProjectRoot } from "@fixed-egress/constructs";
+import { FixedEgressNetwork, LambdaCode, NOT_APPLIED_OUTPUTS, PrivateLambda, findProjectRoot, networkAppliedPrecondition } from "@fixed-egress/constructs";
 import { AppConfig, functionNameOf } from "./config";
 import { remoteStateOf, wireStack } from "./wiring";
 
@@ -22,9 +22,6 @@ export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
 /** The name of a configured caBundle inside the function's zip (under LAMBDA_TASK_ROOT). */
 export const CA_BUNDLE_ZIP_NAME = "db-ca-bundle.pem";
 
-/** The outputs of the network stack's state the app reads before the network exists: empty, so the precondition can explain. */
-const NOT_APPLIED = { [NETWORK_OUTPUTS.vpcId]: "", [NETWORK_OUTPUTS.privateSubnetIds]: [], [NETWORK_OUTPUTS.egressIps]: [] };
-
 /**
  * `<name>-app`: the probe function in the network's private subnets. It reads the network through an
  * explicit terraform_remote_state on the network stack's documented outputs, as an app stack in another
@@ -36,7 +33,7 @@ export class AppStack extends TerraformStack {
   constructor(scope: Construct, id: string, config: AppConfig, networkStackName: string) {
     super(scope, id);
     wireStack(this, config, id);
-    const state = remoteStateOf(this, "network-state", config, networkStackName, NOT_APPLIED);
+    const state = remoteStateOf(this, "network-state", config, networkStackName, NOT_APPLIED_OUTPUTS);
     const network = FixedEgressNetwork.fromRemoteState(state);
     const db = config.lambda.database;
     const verifyFull = db.tls === "verify-full";
@@ -69,12 +66,7 @@ export class AppStack extends TerraformStack {
       tags: config.tags,
     });
     // Before the network stack is applied its state has no outputs: say so instead of planning a function in no subnet.
-    this.lambda.function.addOverride("lifecycle.precondition", [
-      {
-        condition: `\${length(${state.fqn}.outputs.${NETWORK_OUTPUTS.privateSubnetIds}) > 0}`,
-        error_message: `The state of ${networkStackName} has no ${NETWORK_OUTPUTS.privateSubnetIds} output: apply ${networkStackName} first (make deploy does it in that order).`,
-      },
-    ]);
+    this.lambda.function.addOverride("lifecycle.precondition", [networkAppliedPrecondition(state.fqn, networkStackName)]);
     new TerraformOutput(this, "function_name", { value: this.lambda.function.functionName });
     new TerraformOutput(this, "function_arn", { value: this.lambda.function.arn });
     new TerraformOutput(this, "security_group_id", { value: this.lambda.securityGroup.id });

@@ -22,8 +22,8 @@ export interface AppConfig {
   /** endpoint without a trailing slash */
   readonly emulator?: { readonly endpoint: string };
   /** The FixedEgressNetwork props (config keys and prop names are the same), defaults applied. */
-  readonly network: Omit<FixedEgressNetworkProps, "name" | "tags" | "natProvider"> &
-    Required<Pick<FixedEgressNetworkProps, "natGateways" | "protectEgressIps" | "mapPublicIpOnLaunch" | "s3Endpoint">> & {
+  readonly network: Omit<FixedEgressNetworkProps, "name" | "tags" | "natProvider" | "natGateways"> &
+    Required<Pick<FixedEgressNetworkProps, "natPlacement" | "protectEgressIps" | "mapPublicIpOnLaunch" | "s3Endpoint">> & {
       /** who does the NAT; the construct's NatProvider is made from this by natProviderOf */
       readonly natProvider: "gateway" | "instance";
       readonly natInstanceType: string;
@@ -118,6 +118,7 @@ export function loadConfig(file: string): AppConfig {
   } catch (err) {
     throw new ConfigError([`${file}: $: is not valid JSON (${(err as Error).message})`]);
   }
+  const aliasLine = renameDeprecated(data, file);
   if (!validate(data)) {
     const seen = new Set<string>();
     const lines = (validate.errors ?? [])
@@ -125,8 +126,9 @@ export function loadConfig(file: string): AppConfig {
       .map(describe)
       .map(({ path, message }) => `${file}: ${path}: ${message}`)
       .filter((l) => !seen.has(l) && seen.add(l));
-    throw new ConfigError(lines);
+    throw new ConfigError(aliasLine ? [aliasLine, ...lines] : lines);
   }
+  if (aliasLine) throw new ConfigError([aliasLine]);
   // Defaults that depend on another value (JSON Schema defaults cannot).
   const raw = data as {
     backend: { type: string; keyPrefix?: string; noncurrentVersionDays?: number };
@@ -163,6 +165,22 @@ export function loadConfig(file: string): AppConfig {
   if (ca) lines.push(`${file}: $.lambda.database.caBundle: ${ca}`);
   if (lines.length > 0) throw new ConfigError(lines);
   return config;
+}
+
+/**
+ * `network.natGateways` is the deprecated name of `natPlacement` (until 0.5.0): read as natPlacement before the
+ * schema applies its default. Returns the error line when both are given and disagree.
+ */
+function renameDeprecated(data: unknown, file: string): string | undefined {
+  const network = (data as { network?: Record<string, unknown> } | null)?.network;
+  if (typeof network !== "object" || network === null || !("natGateways" in network)) return undefined;
+  const { natGateways, natPlacement } = network;
+  if (natPlacement !== undefined && natPlacement !== natGateways) {
+    return `${file}: $.network.natGateways: is the deprecated name of natPlacement and says ${JSON.stringify(natGateways)} where natPlacement says ${JSON.stringify(natPlacement)}; drop natGateways`;
+  }
+  network.natPlacement = natGateways;
+  delete network.natGateways;
+  return undefined;
 }
 
 /** What is wrong with a configured CA bundle (an absolute path by now), or undefined. */

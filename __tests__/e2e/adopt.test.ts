@@ -63,7 +63,7 @@ describe("make adopt on the emulator", () => {
     expect(r.stdout).toContain(`Next: FIXED_EGRESS_CONFIG=${out()} make plan`);
 
     const config = loadConfig(out());
-    expect(config.network).toMatchObject({ existingVpcId: net.vpcId, existingInternetGatewayId: net.internetGatewayId, natGateways: "single", protectEgressIps: true });
+    expect(config.network).toMatchObject({ existingVpcId: net.vpcId, existingInternetGatewayId: net.internetGatewayId, natPlacement: "single", protectEgressIps: true });
     expect(config.network.adopt).toEqual({
       publicSubnets: [
         { id: net.publicSubnetIds[0], tags: { Name: "orders-public-a", Team: "orders" } },

@@ -45,7 +45,7 @@ describe("NAT modes on the emulator", () => {
   it("perAz on 3 AZs: three NAT Gateways, three EIPs, three private route tables, each to the NAT of its own AZ", async () => {
     d = await prepare(
       emulatorConfig(emu.endpoint, "peraz", (c) => {
-        c.network.natGateways = "perAz";
+        c.network.natPlacement = "perAz";
         c.network.availabilityZones = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"];
         c.network.publicSubnetCidrs = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
         c.network.privateSubnetCidrs = ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24"];
@@ -85,7 +85,7 @@ describe("NAT modes on the emulator", () => {
     const ids = brought.map((b) => b.AllocationId!);
     const config = emulatorConfig(emu.endpoint, "byo", (c) => {
       c.network.existingVpcId = vpcId;
-      c.network.natGateways = "perAz";
+      c.network.natPlacement = "perAz";
       c.network.eipAllocationIds = ids;
     });
     try {
@@ -100,7 +100,7 @@ describe("NAT modes on the emulator", () => {
       await bootstrapState(config, () => undefined);
       const work = mkdtempSync(join(tmpdir(), "fixed-egress-byo-"));
       const file = join(work, "config.json");
-      writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "byo", emulator: { endpoint: emu.endpoint }, backend: { type: "s3", bucket: "fixed-egress-e2e-state" } }, { network: { ...c.network, existingVpcId: vpcId, natGateways: "perAz", eipAllocationIds: ids } }))));
+      writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "byo", emulator: { endpoint: emu.endpoint }, backend: { type: "s3", bucket: "fixed-egress-e2e-state" } }, { network: { ...c.network, existingVpcId: vpcId, natPlacement: "perAz", eipAllocationIds: ids } }))));
       const deploy = await run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "out"), FIXED_EGRESS_RUN_DIR: join(work, "run") } });
       expect(deploy.code).toBe(1);
       expect(deploy.stderr.trim()).toBe(`${held}\nNothing was applied.`);

@@ -17,3 +17,6 @@ export const THREE_AZS: Partial<FixedEgressNetworkProps> = {
   publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
   privateSubnetCidrs: ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24"],
 };
+
+/** The zones of THREE_AZS (and the first two of networkProps), in order: per-zone construct ids are keyed by these. */
+export const ZONES = THREE_AZS.availabilityZones!;

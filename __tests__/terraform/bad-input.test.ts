@@ -47,10 +47,10 @@ const CASES: [string, Edit | string, string][] = [
   ["fewer public subnets than AZs", (c) => (c.network.publicSubnetCidrs = ["10.0.0.0/24"]), "$.network.publicSubnetCidrs"],
   ["duplicate AZ", (c) => (c.network.availabilityZones = ["ap-northeast-1a", "ap-northeast-1a"]), "$.network.availabilityZones[1]"],
   ["malformed AZ", (c) => (c.network.availabilityZones[0] = "tokyo-a"), "$.network.availabilityZones[0]"],
-  ["unknown NAT mode", (c) => (c.network.natGateways = "perAZ"), "$.network.natGateways"],
+  ["unknown NAT placement", (c) => (c.network.natPlacement = "perAZ"), "$.network.natPlacement"],
   ["malformed EIP allocation id", (c) => (c.network.eipAllocationIds = ["eip-1234"]), "$.network.eipAllocationIds[0]"],
   ["too few EIP allocation ids for perAz", (c) => {
-    c.network.natGateways = "perAz";
+    c.network.natPlacement = "perAz";
     c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0"];
   }, "$.network.eipAllocationIds"],
   ["protectEgressIps not a boolean", (c) => (c.network.protectEgressIps = "yes"), "$.network.protectEgressIps"],
@@ -74,7 +74,7 @@ const CASES: [string, Edit | string, string][] = [
   ["adopted subnet id malformed", (c) => ((c.network.existingVpcId = "vpc-0a1b2c3d4e5f67890"), (c.network.adopt = { ...ADOPT, privateSubnets: [{ id: "subnet-1" }, ADOPT.privateSubnets[1]] })), "$.network.adopt.privateSubnets[0].id"],
   ["adopted private table shared with perAz", (c) => {
     c.network.existingVpcId = "vpc-0a1b2c3d4e5f67890";
-    c.network.natGateways = "perAz";
+    c.network.natPlacement = "perAz";
     c.network.adopt = { ...ADOPT, natGateways: [ADOPT.natGateways[0], { id: "nat-0a1b2c3d4e5f60002", allocationId: "eipalloc-0a1b2c3d4e5f60002" }] };
   }, "$.network.adopt.privateRouteTables[1].id"],
 ];

@@ -31,7 +31,7 @@ const configs: [string, () => ReturnType<typeof loadConfig>][] = [
   ["config/example.aws.json (flow logs, protected EIP, secret)", () => loadConfig(AWS_EXAMPLE)],
   ["perAz with bring-your-own EIPs and mysql", () =>
     derivedConfig(AWS_EXAMPLE, (c) => {
-      c.network.natGateways = "perAz";
+      c.network.natPlacement = "perAz";
       c.network.protectEgressIps = false;
       c.network.eipAllocationIds = ["eipalloc-0123456789abcdef0", "eipalloc-0fedcba9876543210"];
       c.lambda.database.engine = "mysql";
@@ -39,7 +39,7 @@ const configs: [string, () => ReturnType<typeof loadConfig>][] = [
   ["NAT instances, perAz", () =>
     derivedConfig(AWS_EXAMPLE, (c) => {
       c.network.natProvider = "instance";
-      c.network.natGateways = "perAz";
+      c.network.natPlacement = "perAz";
     })],
 ];
 

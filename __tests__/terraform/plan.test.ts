@@ -80,7 +80,7 @@ describe("terraform", () => {
   });
 
   it("plans the network stack of the AWS example, perAz: a NAT Gateway and an EIP per AZ", async () => {
-    const counts = await planCounts(synthOffline(exampleWith((c) => (c.network.natGateways = "perAz"))).network);
+    const counts = await planCounts(synthOffline(exampleWith((c) => (c.network.natPlacement = "perAz"))).network);
     expect(counts).toEqual({ ...COMMON, aws_eip: 2, aws_nat_gateway: 2 });
   });
 

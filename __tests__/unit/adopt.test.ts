@@ -81,7 +81,7 @@ describe("make adopt: what it decides from the API's answers", () => {
       availabilityZones: ["ap-northeast-1a", "ap-northeast-1c"],
       publicSubnetCidrs: ["10.30.0.0/24", "10.30.1.0/24"],
       privateSubnetCidrs: ["10.30.10.0/24", "10.30.11.0/24"],
-      natGateways: "single",
+      natPlacement: "single",
       natProvider: "gateway",
       protectEgressIps: true,
       s3Endpoint: true,
@@ -118,7 +118,7 @@ describe("make adopt: what it decides from the API's answers", () => {
     const a = adopted(
       consoleFacts((f) => twoNats(f, "nat-0000000000000000d", "nat-00000000000000001")),
     );
-    expect(a.network.natGateways).toBe("perAz");
+    expect(a.network.natPlacement).toBe("perAz");
     expect(a.network.adopt.natGateways.map((n) => n.id)).toEqual(["nat-0000000000000000d", "nat-00000000000000001"]);
     expect(a.egressIps).toEqual(["198.51.100.7", "198.51.100.8"]);
   });

@@ -21,7 +21,7 @@ describe("config loader", () => {
     const c = loadConfig(LOCAL_CONFIG);
     expect(c.name).toBe("demo");
     expect(c.region).toBe("ap-northeast-1");
-    expect(c.network.natGateways).toBe("single");
+    expect(c.network.natPlacement).toBe("single");
     expect(c.network.s3Endpoint).toBe(true);
     expect(c.network.protectEgressIps).toBe(false);
     expect(c.lambda.memoryMb).toBe(256);
@@ -34,7 +34,7 @@ describe("config loader", () => {
     expect(c.emulator).toBeUndefined();
     expect(c.backend.type).toBe("s3");
     expect(c.network.availabilityZones).toEqual(["ap-northeast-1a", "ap-northeast-1c"]);
-    expect(c.network.natGateways).toBe("single");
+    expect(c.network.natPlacement).toBe("single");
   });
 
   it("fails on a missing file, naming it", () => {
@@ -66,7 +66,13 @@ describe("config loader", () => {
   });
 
   it("fails on an unknown NAT mode", () => {
-    expect(problemsOf((c) => (c.network.natGateways = "double"))).toEqual(['$.network.natGateways: must be one of "single", "perAz"']);
+    expect(problemsOf((c) => (c.network.natPlacement = "double"))).toEqual(['$.network.natPlacement: must be one of "single", "perAz"']);
+  });
+
+  it("reads the deprecated natGateways as natPlacement, and refuses both when they disagree", () => {
+    const file = writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => ((c.network.natGateways = "perAz"), delete c.network.natPlacement)));
+    expect(loadConfig(file).network).toMatchObject({ natPlacement: "perAz" });
+    expect(problemsOf((c) => (c.network.natGateways = "perAz"))).toEqual(['$.network.natGateways: is the deprecated name of natPlacement and says "perAz" where natPlacement says "single"; drop natGateways']);
   });
 
   it("fails on an s3 backend without a bucket", () => {
@@ -121,10 +127,10 @@ describe("config loader", () => {
   it("reports every problem at once", () => {
     const lines = problemsOf((c) => {
       c.name = "Bad Name";
-      c.network.natGateways = "x";
+      c.network.natPlacement = "x";
       c.lambda.timeoutSeconds = "30";
     });
     expect(lines).toHaveLength(3);
-    expect(lines.map((l) => l.split(":")[0]).sort()).toEqual(["$.lambda.timeoutSeconds", "$.name", "$.network.natGateways"]);
+    expect(lines.map((l) => l.split(":")[0]).sort()).toEqual(["$.lambda.timeoutSeconds", "$.name", "$.network.natPlacement"]);
   });
 });

@@ -1,5 +1,5 @@
 import { NatProvider } from "../../constructs";
-import { HOURS_PER_MONTH, costLine, costReport, monthlyNatCost, parseGb, pricesFor, providerTotal } from "../../scripts/cost";
+import { costLine, devicesCost, costReport, monthlyNatCost, parseGb, pricesFor, providerTotal } from "../../scripts/cost";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 
@@ -9,15 +9,16 @@ describe("cost", () => {
   });
 
   it("gateway: NAT hours × count, public IPv4 hours per EIP and per-GB processing over 730 hours", () => {
-    const lines = NatProvider.gateway().monthlyCost(pricesFor("ap-northeast-1"), 2, 100, HOURS_PER_MONTH);
+    const lines = devicesCost(pricesFor("ap-northeast-1"), NatProvider.gateway().billing, 2, 100);
     expect(lines.map((l) => l.usd)).toEqual([expect.closeTo(90.52, 6), expect.closeTo(7.3, 6), expect.closeTo(6.2, 6)]);
     expect(providerTotal(NatProvider.gateway(), "ap-northeast-1", 1, 100)).toBeCloseTo(55.11, 6);
   });
 
   it("instance: instance hours, its gp3 volume and the public IPv4, and no per-GB processing", () => {
-    const lines = NatProvider.instance({ instanceType: "t4g.nano" }).monthlyCost(pricesFor("ap-northeast-1"), 1, 100, HOURS_PER_MONTH);
+    const lines = devicesCost(pricesFor("ap-northeast-1"), NatProvider.instance({ instanceType: "t4g.nano" }).billing, 1, 100);
     expect(lines.map((l) => l.usd)).toEqual([expect.closeTo(730 * 0.0054, 6), expect.closeTo(8 * 0.096, 6), expect.closeTo(3.65, 6), 0]);
-    expect(() => NatProvider.instance({ instanceType: "m5.large" }).monthlyCost(pricesFor("ap-northeast-1"), 1, 0, 730)).toThrow(/no price for instance type "m5\.large"/);
+    expect(() => devicesCost(pricesFor("ap-northeast-1"), NatProvider.instance({ instanceType: "m5.large" }).billing, 1, 0)).toThrow(/no price for instance type "m5\.large"/);
+    expect(() => devicesCost(pricesFor("ap-northeast-1"), { item: "regional-nat" }, 1, 0)).toThrow(/^no pricing for NAT devices billed as "regional-nat"; known: nat-gateway, ec2-instance$/);
   });
 
   it("knows the six regions and four instance types in each, and refuses an unknown region, listing the known", () => {
@@ -40,8 +41,8 @@ describe("cost", () => {
   });
 
   it("counts the config's NAT devices for both providers", () => {
-    const report = costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natGateways = "perAz")), 100);
-    expect(report).toContain('2 NAT device(s) (natGateways "perAz")');
+    const report = costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natPlacement = "perAz")), 100);
+    expect(report).toContain('2 NAT device(s) (natPlacement "perAz")');
     expect(report).toMatch(/gateway:[\s\S]*total per month\s+104\.02 USD/);
   });
 

@@ -1,7 +1,7 @@
 /** Every default and name pattern is written once, or this proves the copies agree. */
 import schema from "../../config/schema.json";
-import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_MODES, awsIdPattern } from "../../constructs";
-import { NAME_PATTERN } from "../../constructs/fixed-egress-network";
+import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_PLACEMENTS, NETWORK_DEFAULTS, awsIdPattern, planNetwork } from "../../constructs";
+import { NAME_PATTERN } from "../../constructs/network-plan";
 import { DEFAULT_PORTS, DEFAULT_TLS, TLS_MODES } from "../../lambda-src/settings";
 import { DEFAULT_KEY_PREFIX, DEFAULT_NONCURRENT_VERSION_DAYS, loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG } from "../helpers/config";
@@ -25,7 +25,35 @@ describe("one source of truth", () => {
 
   it("the schema's name pattern and NAT modes are the construct's", () => {
     expect(props.name.pattern).toBe(NAME_PATTERN.source);
-    expect(props.network.properties.natGateways.enum).toEqual([...NAT_MODES]);
+    expect(props.network.properties.natPlacement.enum).toEqual([...NAT_PLACEMENTS]);
+    expect(props.network.properties.natGateways.enum).toEqual([...NAT_PLACEMENTS]);
+  });
+
+  it("walks every network default: the schema gives the same, and the plan applies it when the prop is left out", () => {
+    const net = props.network.properties as Record<string, { default?: unknown; description?: string; properties?: Record<string, { description?: string }> }>;
+    // How the schema states each default: as its JSON Schema default, or in words where it depends on another key.
+    const inSchema: Record<keyof typeof NETWORK_DEFAULTS, () => void> = {
+      vpcCidr: () => expect(net.vpcCidr.description).toContain(`default ${NETWORK_DEFAULTS.vpcCidr}`),
+      natPlacement: () => expect(net.natPlacement.default).toBe(NETWORK_DEFAULTS.natPlacement),
+      natProvider: () => expect(net.natProvider.default).toBe(NETWORK_DEFAULTS.natProvider),
+      protectEgressIps: () => expect(net.protectEgressIps.default).toBe(NETWORK_DEFAULTS.protectEgressIps),
+      mapPublicIpOnLaunch: () => expect(net.mapPublicIpOnLaunch.default).toBe(NETWORK_DEFAULTS.mapPublicIpOnLaunch),
+      s3Endpoint: () => expect(net.s3Endpoint.default).toBe(NETWORK_DEFAULTS.s3Endpoint),
+      flowLogRetentionDays: () => expect(net.flowLogs.properties!.retentionDays.description).toContain(`Default: ${NETWORK_DEFAULTS.flowLogRetentionDays}`),
+    };
+    expect(Object.keys(inSchema).sort()).toEqual(Object.keys(NETWORK_DEFAULTS).sort());
+    for (const check of Object.values(inSchema)) check();
+    const plan = planNetwork({ name: "demo", availabilityZones: ["ap-northeast-1a"], publicSubnetCidrs: ["10.0.0.0/24"], privateSubnetCidrs: ["10.0.10.0/24"], flowLogs: {} });
+    expect(plan).toMatchObject({
+      vpcCidr: NETWORK_DEFAULTS.vpcCidr,
+      natPlacement: NETWORK_DEFAULTS.natPlacement,
+      natProvider: { kind: NETWORK_DEFAULTS.natProvider },
+      protectEgressIps: NETWORK_DEFAULTS.protectEgressIps,
+      mapPublicIpOnLaunch: NETWORK_DEFAULTS.mapPublicIpOnLaunch,
+      s3Endpoint: NETWORK_DEFAULTS.s3Endpoint,
+      flowLogs: { retentionDays: NETWORK_DEFAULTS.flowLogRetentionDays },
+      problems: [],
+    });
   });
 
   it("the schema's id patterns for adopted resources are the construct's", () => {

@@ -15,7 +15,8 @@ describe("constructs/README.md", () => {
     const tables = propsTables();
     expect(tables.PrivateLambdaProps).toContain('| `runtime?` | `string` | "nodejs22.x" |');
     expect(tables.PrivateLambdaProps).toContain("| `code` | `LambdaCode` | required |");
-    expect(tables.FixedEgressNetworkProps).toContain('| `natGateways?` | `NatMode` | "single" |');
+    expect(tables.FixedEgressNetworkProps).toContain('| `natPlacement?` | `NatPlacement` | "single" |');
+    expect(tables.FixedEgressNetworkProps).toContain('| `natGateways?` | `NatPlacement` |  | **Deprecated** since 0.4.0');
   });
 
   it("would catch a prop missing from the README", () => {

@@ -2,7 +2,7 @@
 import { FixedEgressNetwork, FixedEgressNetworkProps, NatProvider, ValidationError } from "../../constructs";
 import type { AdoptedNetwork } from "../../constructs";
 import { all, byPath, Json, one, ref, synthStack, Synthesized } from "../helpers/synth";
-import { networkProps } from "../helpers/network-props";
+import { ZONES, networkProps } from "../helpers/network-props";
 
 const VPC = "vpc-0123456789abcdef0";
 const ids = {
@@ -52,10 +52,10 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
 
   it("imports every subnet by its id, with the CIDRs and AZs the config gives", () => {
     const expected: [string, string][] = [
-      ["public/subnet-0", ids.publicA],
-      ["public/subnet-1", ids.publicC],
-      ["private/subnet-0", ids.privateA],
-      ["private/subnet-1", ids.privateC],
+      ["public/subnet-ap-northeast-1a", ids.publicA],
+      ["public/subnet-ap-northeast-1c", ids.publicC],
+      ["private/subnet-ap-northeast-1a", ids.privateA],
+      ["private/subnet-ap-northeast-1c", ids.privateC],
     ];
     for (const [path, id] of expected) {
       const [logical, subnet] = byPath(s, "aws_subnet", path);
@@ -65,11 +65,11 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
   });
 
   it("keeps one shared private route table for both private subnets, with one 0.0.0.0/0 route to the NAT Gateway", () => {
-    const [table] = byPath(s, "aws_route_table", "private/route-table-0");
+    const [table] = byPath(s, "aws_route_table", "private/route-table-ap-northeast-1a");
     expect(importIdOf(s, "aws_route_table", table)).toBe(ids.privateRt);
     expect(all(s, "aws_route_table").filter(([id]) => id.includes("_private_"))).toHaveLength(1);
     for (const i of [0, 1]) {
-      const [assoc, body] = byPath(s, "aws_route_table_association", `private/association-${i}`);
+      const [assoc, body] = byPath(s, "aws_route_table_association", `private/association-${ZONES[i]}`);
       expect(body.route_table_id).toBe(ref("aws_route_table", table));
       expect(importIdOf(s, "aws_route_table_association", assoc)).toBe(`${[ids.privateA, ids.privateC][i]}/${ids.privateRt}`);
     }
@@ -83,19 +83,19 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
   it("manages only the 0.0.0.0/0 route of the VPC's main route table: no table resource, no association for the subnet that uses it implicitly", () => {
     expect(((s.json.import ?? []) as { id: string }[]).map((i) => i.id)).not.toContain(ids.main);
     expect(all(s, "aws_route_table")).toHaveLength(2); // public-rt and private-rt
-    const [route, body] = byPath(s, "aws_route", "public/default-route");
+    const [route, body] = byPath(s, "aws_route", "public/default-route-ap-northeast-1a");
     expect(body).toMatchObject({ route_table_id: ids.main, destination_cidr_block: "0.0.0.0/0" });
     expect(importIdOf(s, "aws_route", route)).toBe(`${ids.main}_0.0.0.0/0`);
-    expect(() => byPath(s, "aws_route_table_association", "public/association-0")).toThrow();
+    expect(() => byPath(s, "aws_route_table_association", "public/association-ap-northeast-1a")).toThrow();
   });
 
   it("imports the other public table, its association and its route to the Internet Gateway", () => {
-    const [table] = byPath(s, "aws_route_table", "public/route-table-1");
+    const [table] = byPath(s, "aws_route_table", "public/route-table-ap-northeast-1c");
     expect(importIdOf(s, "aws_route_table", table)).toBe(ids.publicRt);
-    const [assoc, a] = byPath(s, "aws_route_table_association", "public/association-1");
+    const [assoc, a] = byPath(s, "aws_route_table_association", "public/association-ap-northeast-1c");
     expect(a.route_table_id).toBe(ref("aws_route_table", table));
     expect(importIdOf(s, "aws_route_table_association", assoc)).toBe(`${ids.publicC}/${ids.publicRt}`);
-    const [route, r] = byPath(s, "aws_route", "public/default-route-1");
+    const [route, r] = byPath(s, "aws_route", "public/default-route-ap-northeast-1c");
     expect(r.route_table_id).toBe(ref("aws_route_table", table));
     expect(r.gateway_id).toMatch(/^\$\{data\.aws_internet_gateway\./);
     expect(importIdOf(s, "aws_route", route)).toBe(`${ids.publicRt}_0.0.0.0/0`);
@@ -106,13 +106,13 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     const [eip, e] = one(s, "aws_eip");
     expect(importIdOf(s, "aws_nat_gateway", nat)).toBe(ids.nat);
     expect(importIdOf(s, "aws_eip", eip)).toBe(ids.alloc);
-    expect(body).toMatchObject({ allocation_id: ref("aws_eip", eip, "allocation_id"), connectivity_type: "public", subnet_id: ref("aws_subnet", byPath(s, "aws_subnet", "public/subnet-0")[0]) });
+    expect(body).toMatchObject({ allocation_id: ref("aws_eip", eip, "allocation_id"), connectivity_type: "public", subnet_id: ref("aws_subnet", byPath(s, "aws_subnet", "public/subnet-ap-northeast-1a")[0]) });
     expect(e.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   it("keeps every existing tag value and adds only the project's tags", () => {
-    expect(byPath(s, "aws_subnet", "public/subnet-0")[1].tags).toEqual({ Name: "orders-public-a", Team: "orders", Owner: "platform" });
-    expect(byPath(s, "aws_subnet", "public/subnet-1")[1].tags).toEqual({ Name: "public-demo-ap-northeast-1c", Owner: "platform" });
+    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1a")[1].tags).toEqual({ Name: "orders-public-a", Team: "orders", Owner: "platform" });
+    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1c")[1].tags).toEqual({ Name: "public-demo-ap-northeast-1c", Owner: "platform" });
     expect(one(s, "aws_eip")[1].tags).toEqual({ Name: "orders-egress", Owner: "dba" });
     expect(one(s, "aws_nat_gateway")[1].tags).toEqual({ Name: "orders-nat", Owner: "platform" });
   });
@@ -121,7 +121,7 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     const imported = new Set(((s.json.import ?? []) as { to: string }[]).map((i) => i.to));
     const created = Object.entries(s.json.resource as Record<string, Json>).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`)).filter((a) => !imported.has(a));
     expect(created).toEqual([expect.stringMatching(/^aws_vpc_endpoint\./)]);
-    const [table] = byPath(s, "aws_route_table", "private/route-table-0");
+    const [table] = byPath(s, "aws_route_table", "private/route-table-ap-northeast-1a");
     expect(one(s, "aws_vpc_endpoint")[1].route_table_ids).toEqual([ref("aws_route_table", table)]);
     expect(all(s, "aws_vpc")).toEqual([]);
     expect(all(s, "aws_internet_gateway")).toEqual([]);
@@ -138,7 +138,7 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
 
   it("perAz: one table per private subnet, each route to the NAT Gateway of its own AZ", () => {
     const p = synthAdopted({
-      natGateways: "perAz",
+      natPlacement: "perAz",
       adopt: consoleAdopt({
         privateRouteTables: [{ id: ids.privateRt }, { id: "rtb-0000000000000000f" }],
         natGateways: [
@@ -148,9 +148,9 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
       }),
     });
     for (const i of [0, 1]) {
-      const [table] = byPath(p, "aws_route_table", `private/route-table-${i}`);
-      const [nat] = byPath(p, "aws_nat_gateway", `nat/gateway-${i}`);
-      const [, route] = byPath(p, "aws_route", `private/default-route-${i}`);
+      const [table] = byPath(p, "aws_route_table", `private/route-table-${ZONES[i]}`);
+      const [nat] = byPath(p, "aws_nat_gateway", `nat/gateway-${ZONES[i]}`);
+      const [, route] = byPath(p, "aws_route", `private/default-route-${ZONES[i]}`);
       expect(route).toMatchObject({ route_table_id: ref("aws_route_table", table), nat_gateway_id: ref("aws_nat_gateway", nat) });
     }
   });
@@ -162,9 +162,9 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
         privateRouteTables: [{ id: ids.main, main: true }, { id: ids.main, main: true }],
       }),
     });
-    expect(() => byPath(p, "aws_route_table", "private/route-table-0")).toThrow();
+    expect(() => byPath(p, "aws_route_table", "private/route-table-ap-northeast-1a")).toThrow();
     expect(all(p, "aws_route_table_association").filter(([id]) => id.includes("_private_"))).toEqual([]);
-    const [route, body] = byPath(p, "aws_route", "private/default-route-0");
+    const [route, body] = byPath(p, "aws_route", "private/default-route-ap-northeast-1a");
     expect(body).toMatchObject({ route_table_id: ids.main, nat_gateway_id: ref("aws_nat_gateway", one(p, "aws_nat_gateway")[0]) });
     expect(importIdOf(p, "aws_route", route)).toBe(`${ids.main}_0.0.0.0/0`);
     expect(one(p, "aws_vpc_endpoint")[1].route_table_ids).toEqual([ids.main]);
@@ -175,13 +175,13 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
 
   it("creates the public subnet of a zone that has none, on the adopted public table (a new association, nothing imported for it)", () => {
     const p = synthAdopted({ adopt: consoleAdopt({ publicSubnets: [{ id: ids.publicA }, null], publicRouteTables: [{ id: ids.publicRt }, { id: ids.publicRt }] }) });
-    const [subnet, body] = byPath(p, "aws_subnet", "public/subnet-1");
+    const [subnet, body] = byPath(p, "aws_subnet", "public/subnet-ap-northeast-1c");
     expect(importIdOf(p, "aws_subnet", subnet)).toBeUndefined();
     expect(body).toMatchObject({ cidr_block: "10.0.1.0/24", availability_zone: "ap-northeast-1c", tags: { Name: "public-demo-ap-northeast-1c", Owner: "platform" } });
-    const [assoc, a] = byPath(p, "aws_route_table_association", "public/association-1");
+    const [assoc, a] = byPath(p, "aws_route_table_association", "public/association-ap-northeast-1c");
     expect(a.subnet_id).toBe(ref("aws_subnet", subnet));
     expect(importIdOf(p, "aws_route_table_association", assoc)).toBeUndefined();
-    expect(importIdOf(p, "aws_route_table_association", byPath(p, "aws_route_table_association", "public/association-0")[0])).toBe(`${ids.publicA}/${ids.publicRt}`);
+    expect(importIdOf(p, "aws_route_table_association", byPath(p, "aws_route_table_association", "public/association-ap-northeast-1a")[0])).toBe(`${ids.publicA}/${ids.publicRt}`);
     // On the main route table it needs no association at all.
     const onMain = synthAdopted({ adopt: consoleAdopt({ publicSubnets: [{ id: ids.publicA }, null], publicRouteTables: [{ id: ids.main, main: true }, { id: ids.main, main: true }] }) });
     expect(all(onMain, "aws_route_table_association").filter(([id]) => id.includes("_public_"))).toEqual([]);
@@ -197,9 +197,9 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     expect(errorOf(adoptedProps({ existingVpcId: undefined }))).toContain("test/network: adopt: is set without existingVpcId; adopted resources live in an existing VPC: set existingVpcId to it");
   });
 
-  it("fails when a private route table is shared with natGateways perAz", () => {
-    const message = errorOf(adoptedProps({ natGateways: "perAz", adopt: consoleAdopt({ natGateways: [{ id: ids.nat, allocationId: ids.alloc }, { id: "nat-00000000000000001", allocationId: "eipalloc-00000000000000001" }] }) }));
-    expect(message).toContain(`adopt.privateRouteTables[1].id: "${ids.privateRt}" is shared with privateRouteTables[0], but natGateways "perAz" points each AZ's table at its own NAT Gateway`);
+  it("fails when a private route table is shared with natPlacement perAz", () => {
+    const message = errorOf(adoptedProps({ natPlacement: "perAz", adopt: consoleAdopt({ natGateways: [{ id: ids.nat, allocationId: ids.alloc }, { id: "nat-00000000000000001", allocationId: "eipalloc-00000000000000001" }] }) }));
+    expect(message).toContain(`adopt.privateRouteTables[1].id: "${ids.privateRt}" is shared with privateRouteTables[0], but natPlacement "perAz" points each AZ's table at its own NAT Gateway`);
   });
 
   it("fails when the lists do not have one entry per AZ or per NAT device", () => {

@@ -6,7 +6,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { FixedEgressNetwork, FixedEgressNetworkProps, IPrivateNetwork, NETWORK_OUTPUTS, ValidationError } from "../../constructs";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
-import { networkProps, THREE_AZS } from "../helpers/network-props";
+import { ZONES, networkProps, THREE_AZS } from "../helpers/network-props";
 
 function synthNetwork(over: Partial<FixedEgressNetworkProps> = {}): Synthesized {
   return synthStack((scope) => new FixedEgressNetwork(scope, "network", networkProps(over)));
@@ -14,7 +14,7 @@ function synthNetwork(over: Partial<FixedEgressNetworkProps> = {}): Synthesized 
 
 /** The NAT Gateway logical id that a private route table's 0.0.0.0/0 targets. */
 function natTargetOf(s: Synthesized, i: number): string {
-  const [table] = byPath(s, "aws_route_table", `private/route-table-${i}`);
+  const [table] = byPath(s, "aws_route_table", `private/route-table-${ZONES[i]}`);
   const routes = all(s, "aws_route").filter(([, r]) => r.route_table_id === ref("aws_route_table", table));
   expect(routes).toHaveLength(1);
   expect(routes[0][1].destination_cidr_block).toBe("0.0.0.0/0");
@@ -44,10 +44,10 @@ describe("FixedEgressNetwork", () => {
 
     it("creates one public and one private subnet per AZ, with the given CIDRs and no public IPs on launch", () => {
       const expected = [
-        ["public/subnet-0", "ap-northeast-1a", "10.0.0.0/24", "public-demo-ap-northeast-1a"],
-        ["public/subnet-1", "ap-northeast-1c", "10.0.1.0/24", "public-demo-ap-northeast-1c"],
-        ["private/subnet-0", "ap-northeast-1a", "10.0.10.0/24", "private-demo-ap-northeast-1a"],
-        ["private/subnet-1", "ap-northeast-1c", "10.0.11.0/24", "private-demo-ap-northeast-1c"],
+        ["public/subnet-ap-northeast-1a", "ap-northeast-1a", "10.0.0.0/24", "public-demo-ap-northeast-1a"],
+        ["public/subnet-ap-northeast-1c", "ap-northeast-1c", "10.0.1.0/24", "public-demo-ap-northeast-1c"],
+        ["private/subnet-ap-northeast-1a", "ap-northeast-1a", "10.0.10.0/24", "private-demo-ap-northeast-1a"],
+        ["private/subnet-ap-northeast-1c", "ap-northeast-1c", "10.0.11.0/24", "private-demo-ap-northeast-1c"],
       ];
       expect(all(s, "aws_subnet")).toHaveLength(4);
       const [vpc] = one(s, "aws_vpc");
@@ -65,8 +65,8 @@ describe("FixedEgressNetwork", () => {
       const [, route] = byPath(s, "aws_route", "public/default-route");
       expect(route).toMatchObject({ route_table_id: ref("aws_route_table", table), destination_cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway", igw) });
       for (const i of [0, 1]) {
-        const [subnet] = byPath(s, "aws_subnet", `public/subnet-${i}`);
-        const [, assoc] = byPath(s, "aws_route_table_association", `public/association-${i}`);
+        const [subnet] = byPath(s, "aws_subnet", `public/subnet-${ZONES[i]}`);
+        const [, assoc] = byPath(s, "aws_route_table_association", `public/association-${ZONES[i]}`);
         expect(assoc).toEqual(expect.objectContaining({ subnet_id: ref("aws_subnet", subnet), route_table_id: ref("aws_route_table", table) }));
       }
     });
@@ -76,7 +76,7 @@ describe("FixedEgressNetwork", () => {
       expect(eipBody.domain).toBe("vpc");
       expect(eipBody.lifecycle).toBeUndefined();
       const [, nat] = one(s, "aws_nat_gateway");
-      const [publicSubnet0] = byPath(s, "aws_subnet", "public/subnet-0");
+      const [publicSubnet0] = byPath(s, "aws_subnet", "public/subnet-ap-northeast-1a");
       const [igw] = one(s, "aws_internet_gateway");
       expect(nat).toMatchObject({ allocation_id: ref("aws_eip", eip, "allocation_id"), connectivity_type: "public", subnet_id: ref("aws_subnet", publicSubnet0) });
       expect(nat.depends_on).toContain(`aws_internet_gateway.${igw}`);
@@ -86,10 +86,10 @@ describe("FixedEgressNetwork", () => {
       const [nat] = one(s, "aws_nat_gateway");
       for (const i of [0, 1]) {
         expect(natTargetOf(s, i)).toBe(nat);
-        const [table, body] = byPath(s, "aws_route_table", `private/route-table-${i}`);
+        const [table, body] = byPath(s, "aws_route_table", `private/route-table-${ZONES[i]}`);
         expect(body.tags.Name).toBe(`private-routing-demo-${["ap-northeast-1a", "ap-northeast-1c"][i]}`);
-        const [subnet] = byPath(s, "aws_subnet", `private/subnet-${i}`);
-        const [, assoc] = byPath(s, "aws_route_table_association", `private/association-${i}`);
+        const [subnet] = byPath(s, "aws_subnet", `private/subnet-${ZONES[i]}`);
+        const [, assoc] = byPath(s, "aws_route_table_association", `private/association-${ZONES[i]}`);
         expect(assoc).toMatchObject({ subnet_id: ref("aws_subnet", subnet), route_table_id: ref("aws_route_table", table) });
       }
     });
@@ -103,7 +103,7 @@ describe("FixedEgressNetwork", () => {
 
     it("adds an S3 gateway endpoint on the private route tables", () => {
       const [, endpoint] = one(s, "aws_vpc_endpoint");
-      const tables = [0, 1].map((i) => ref("aws_route_table", byPath(s, "aws_route_table", `private/route-table-${i}`)[0]));
+      const tables = [0, 1].map((i) => ref("aws_route_table", byPath(s, "aws_route_table", `private/route-table-${ZONES[i]}`)[0]));
       expect(endpoint.vpc_endpoint_type).toBe("Gateway");
       expect(endpoint.service_name).toMatch(/^com\.amazonaws\.\$\{data\.aws_region\.[^}]+\.name\}\.s3$/);
       expect(endpoint.route_table_ids).toEqual(tables);
@@ -124,15 +124,15 @@ describe("FixedEgressNetwork", () => {
   });
 
   describe("perAz NAT", () => {
-    const s = synthNetwork({ ...THREE_AZS, natGateways: "perAz" });
+    const s = synthNetwork({ ...THREE_AZS, natPlacement: "perAz" });
 
     it("creates one NAT Gateway and one EIP per AZ, each NAT in the public subnet of its AZ", () => {
       expect(all(s, "aws_eip")).toHaveLength(3);
       expect(all(s, "aws_nat_gateway")).toHaveLength(3);
       for (const i of [0, 1, 2]) {
-        const [, nat] = byPath(s, "aws_nat_gateway", `nat/gateway-${i}`);
-        const [eip] = byPath(s, "aws_eip", `nat/eip-${i}`);
-        const [subnet] = byPath(s, "aws_subnet", `public/subnet-${i}`);
+        const [, nat] = byPath(s, "aws_nat_gateway", `nat/gateway-${ZONES[i]}`);
+        const [eip] = byPath(s, "aws_eip", `nat/eip-${ZONES[i]}`);
+        const [subnet] = byPath(s, "aws_subnet", `public/subnet-${ZONES[i]}`);
         expect(nat.subnet_id).toBe(ref("aws_subnet", subnet));
         expect(nat.allocation_id).toBe(ref("aws_eip", eip, "allocation_id"));
       }
@@ -144,7 +144,7 @@ describe("FixedEgressNetwork", () => {
         const nat = s.json.resource.aws_nat_gateway[natId];
         const natSubnetId = /^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(nat.subnet_id)![1];
         const natAz = s.json.resource.aws_subnet[natSubnetId].availability_zone;
-        const [, privateSubnet] = byPath(s, "aws_subnet", `private/subnet-${i}`);
+        const [, privateSubnet] = byPath(s, "aws_subnet", `private/subnet-${ZONES[i]}`);
         expect(natAz).toBe(privateSubnet.availability_zone);
       }
     });
@@ -152,11 +152,11 @@ describe("FixedEgressNetwork", () => {
 
   describe("bring-your-own Elastic IPs", () => {
     const ids = ["eipalloc-0123456789abcdef0", "eipalloc-0fedcba9876543210"];
-    const s = synthNetwork({ natGateways: "perAz", eipAllocationIds: ids });
+    const s = synthNetwork({ natPlacement: "perAz", eipAllocationIds: ids });
 
     it("creates no EIP and gives each NAT Gateway the given allocation, in order", () => {
       expect(s.text).not.toHaveResource(Eip);
-      ids.forEach((id, i) => expect(byPath(s, "aws_nat_gateway", `nat/gateway-${i}`)[1].allocation_id).toBe(id));
+      ids.forEach((id, i) => expect(byPath(s, "aws_nat_gateway", `nat/gateway-${ZONES[i]}`)[1].allocation_id).toBe(id));
     });
 
     it("looks the brought addresses up for the egress IPs", () => {
@@ -224,7 +224,7 @@ describe("FixedEgressNetwork", () => {
     expect(s.json.output.vpc.value).toBe("${data.terraform_remote_state.net.outputs.vpc_id}");
     expect(s.json.output.private.value).toBe("${data.terraform_remote_state.net.outputs.private_subnet_ids}");
     expect(s.json.output.egress.value).toBe("${data.terraform_remote_state.net.outputs.egress_ips}");
-    expect(Object.values(NETWORK_OUTPUTS).sort()).toEqual(["egress_ips", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
+    expect(Object.values(NETWORK_OUTPUTS).sort()).toEqual(["egress_ips", "nat_device_ids", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
   });
 
   it("builds in an existing VPC with its existing Internet Gateway, creating neither", () => {
@@ -248,7 +248,7 @@ describe("FixedEgressNetwork", () => {
   it("merges tags as Name, then shared tags, then nothing else", () => {
     const s = synthNetwork({ tags: { Owner: "platform", Name: "override" } });
     expect(one(s, "aws_vpc")[1].tags).toEqual({ Name: "override", Owner: "platform" });
-    expect(byPath(s, "aws_subnet", "private/subnet-0")[1].tags).toEqual({ Name: "override", Owner: "platform" });
+    expect(byPath(s, "aws_subnet", "private/subnet-ap-northeast-1a")[1].tags).toEqual({ Name: "override", Owner: "platform" });
   });
 
   describe("validation", () => {
@@ -268,10 +268,18 @@ describe("FixedEgressNetwork", () => {
     it("fails on duplicate AZs", () =>
       fails({ availabilityZones: ["ap-northeast-1a", "ap-northeast-1a"] }, /availabilityZones\[1\]: "ap-northeast-1a" is listed twice/));
     it("fails on no AZ at all", () => fails({ availabilityZones: [], publicSubnetCidrs: [], privateSubnetCidrs: [] }, /availabilityZones: is empty/));
-    it("fails on an unknown NAT mode", () => fails({ natGateways: "perAZ" as never }, /natGateways: "perAZ" is not a NAT mode; use "single" .* or "perAz"/));
+    it("fails on an unknown NAT placement, under the name it was given", () => {
+      fails({ natPlacement: "perAZ" as never }, /natPlacement: "perAZ" is not a NAT placement; use "single" .* or "perAz"/);
+      fails({ natGateways: "perAZ" as never }, /natGateways: "perAZ" is not a NAT placement/);
+    });
+
+    it("reads the deprecated natGateways as natPlacement, and refuses the two when they disagree", () => {
+      expect(all(synthNetwork({ natGateways: "perAz" }), "aws_nat_gateway")).toHaveLength(2);
+      fails({ natGateways: "perAz", natPlacement: "single" }, /natGateways: is the deprecated name of natPlacement and says "perAz" where natPlacement says "single"; drop natGateways/);
+    });
     it("fails on a malformed EIP allocation id", () => fails({ eipAllocationIds: ["eip-123"] }, /eipAllocationIds\[0\]: "eip-123" is not valid; give an allocation id such as "eipalloc-/));
     it("fails when fewer EIP allocation ids than NAT gateways are given", () =>
-      fails({ natGateways: "perAz", eipAllocationIds: ["eipalloc-0123456789abcdef0"] }, /eipAllocationIds: has 1 id\(s\) for 2 NAT device\(s\) \(natGateways "perAz"\); give exactly 2/));
+      fails({ natPlacement: "perAz", eipAllocationIds: ["eipalloc-0123456789abcdef0"] }, /eipAllocationIds: has 1 id\(s\) for 2 NAT device\(s\) \(natPlacement "perAz"\); give exactly 2/));
     it("fails on an empty name", () => fails({ name: "" }, /name: "" is not valid; use 2-32 lowercase letters/));
     it("fails on a malformed name", () => fails({ name: "Demo_1" }, /name: "Demo_1" is not valid/));
     it("fails on an existing Internet Gateway without an existing VPC", () =>
@@ -280,7 +288,7 @@ describe("FixedEgressNetwork", () => {
 
     it("reports every problem at once, prefixed by the construct path", () => {
       try {
-        synthNetwork({ vpcCidr: "bad", natGateways: "x" as never });
+        synthNetwork({ vpcCidr: "bad", natPlacement: "x" as never });
         throw new Error("expected a ValidationError");
       } catch (err) {
         expect(err).toBeInstanceOf(ValidationError);
@@ -302,7 +310,7 @@ describe("FixedEgressNetwork", () => {
         const cidr = new TerraformVariable(scope, "private_cidr", { type: "string" });
         new FixedEgressNetwork(scope, "network", networkProps({ privateSubnetCidrs: [cidr.stringValue, "10.0.11.0/24"] }));
       });
-      expect(byPath(s, "aws_subnet", "private/subnet-0")[1].cidr_block).toBe("${var.private_cidr}");
+      expect(byPath(s, "aws_subnet", "private/subnet-ap-northeast-1a")[1].cidr_block).toBe("${var.private_cidr}");
     });
   });
 

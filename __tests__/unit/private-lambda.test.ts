@@ -8,7 +8,7 @@ import { unzipSync, zipSync } from "fflate";
 import { FixedEgressNetwork, IPrivateNetwork, LambdaCode, findProjectRoot, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError } from "../../constructs";
 import { PROBE_ENTRY } from "../../stacks/app-stack";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
-import { networkProps } from "../helpers/network-props";
+import { ZONES, networkProps } from "../helpers/network-props";
 
 const SECRET = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:db-password-AbCdEf";
 
@@ -38,7 +38,7 @@ describe("PrivateLambda", () => {
 
   it("runs the function in the network's private subnets only, with its own security group", () => {
     const [, fn] = one(s, "aws_lambda_function");
-    const privateSubnets = [0, 1].map((i) => ref("aws_subnet", byPath(s, "aws_subnet", `private/subnet-${i}`)[0]));
+    const privateSubnets = [0, 1].map((i) => ref("aws_subnet", byPath(s, "aws_subnet", `private/subnet-${ZONES[i]}`)[0]));
     const [sg] = one(s, "aws_security_group");
     expect(fn.vpc_config).toEqual({ subnet_ids: privateSubnets, security_group_ids: [ref("aws_security_group", sg)] });
   });

@@ -1,0 +1,105 @@
+/**
+ * Per-zone resources are keyed by zone since 0.4.0. Each fixture is what release 0.3.0 synthesized (ids by list
+ * position); today's synthesis of the same props, read through its `moved` blocks, must be the same resources
+ * with the same bodies, so a deployment of 0.3.0 plans no change. The emulator proves one of them by a real plan
+ * (__tests__/e2e/nat-modes.test.ts).
+ */
+import { readFileSync } from "fs";
+import { join } from "path";
+import { FixedEgressNetwork, FixedEgressNetworkProps, NatProvider } from "../../constructs";
+import { loadConfig } from "../../stacks/config";
+import { synthApp } from "../helpers/app";
+import { LOCAL_CONFIG, ROOT } from "../helpers/config";
+import { THREE_AZS, networkProps } from "../helpers/network-props";
+import { Json, synthStack } from "../helpers/synth";
+
+const fixture = (name: string): Json => JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "release-0.3", `${name}.json`), "utf8"));
+
+/** The props each 0.3.0 fixture was synthesized from (natGateways: the name 0.3.0 knew). */
+const VARIANTS: Record<string, Partial<FixedEgressNetworkProps>> = {
+  "gateway-per-az": { ...THREE_AZS, natGateways: "perAz", flowLogs: {} },
+  "instance-per-az": { natGateways: "perAz", natProvider: NatProvider.instance() },
+  "brought-eips": { natGateways: "perAz", eipAllocationIds: ["eipalloc-0000000000000000a", "eipalloc-0000000000000000b"] },
+  adopted: {
+    existingVpcId: "vpc-0123456789abcdef0",
+    vpcCidr: undefined,
+    protectEgressIps: true,
+    adopt: {
+      publicSubnets: [{ id: "subnet-0000000000000a001" }, { id: "subnet-0000000000000a002" }],
+      privateSubnets: [{ id: "subnet-0000000000000b001" }, { id: "subnet-0000000000000b002" }],
+      publicRouteTables: [{ id: "rtb-0000000000000000a", main: true }, { id: "rtb-0000000000000000b" }],
+      privateRouteTables: [{ id: "rtb-0000000000000000c" }, { id: "rtb-0000000000000000c" }],
+      natGateways: [{ id: "nat-0000000000000000d", allocationId: "eipalloc-0000000000000000e" }],
+    },
+  },
+};
+
+/** `old` with every resource address renamed through `moved` ("type.old" → "type.new"), references included. */
+function throughMoves(old: Json, moved: { from: string; to: string }[]): Json {
+  let text = JSON.stringify(old);
+  for (const { from, to } of moved) {
+    const [type, name] = from.split(".");
+    // Whole names only: a name followed by "." (a reference) or a quote (a key).
+    text = text.replace(new RegExp(`${type}\\.${name}(?=[."])`, "g"), to).replace(new RegExp(`"${name}"(?=:)`, "g"), `"${to.split(".")[1]}"`);
+  }
+  return JSON.parse(text);
+}
+
+const resources = (j: Json) => {
+  const out: Record<string, Json> = {};
+  for (const [type, byName] of Object.entries((j.resource ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const [name, body] of Object.entries(byName)) {
+      const { "//": _meta, ...rest } = body;
+      out[`${type}.${name}`] = rest;
+    }
+  }
+  return out;
+};
+/** Data sources by body: their names may change freely (they hold no state of their own). */
+const dataBodies = (j: Json) => Object.entries((j.data ?? {}) as Record<string, Record<string, Json>>).flatMap(([type, byName]) => Object.values(byName).map((b) => `${type} ${JSON.stringify({ ...b, "//": undefined })}`)).sort();
+
+function expectNoChangeFrom(old: Json, now: Json): { from: string; to: string }[] {
+  const moved = (now.moved ?? []) as { from: string; to: string }[];
+  const renamed = throughMoves(old, moved);
+  // References to data sources differ only by name; compare resources with data references masked.
+  const mask = (j: Json) => JSON.parse(JSON.stringify(j).replace(/data\.[a-z_]+\.[A-Za-z0-9_-]+\./g, "data.X."));
+  expect(mask(resources(now))).toEqual(mask(resources(renamed)));
+  expect(dataBodies(mask(now))).toEqual(dataBodies(mask(renamed)));
+  // Every move starts at an address 0.3.0 had.
+  for (const { from } of moved) expect(Object.keys(resources(old))).toContain(from);
+  return moved;
+}
+
+describe("construct ids keyed by zone", () => {
+  it.each(Object.keys(VARIANTS))("%s: today's synthesis, through its moved blocks, is release 0.3.0's: same resources, same bodies", (name) => {
+    const now = synthStack((scope) => new FixedEgressNetwork(scope, "network", networkProps(VARIANTS[name]))).json;
+    const moved = expectNoChangeFrom(fixture(name), now);
+    expect(moved.length).toBeGreaterThan(0);
+    // The new ids name zones, never positions.
+    for (const { to } of moved) expect(to).toMatch(/ap-northeast-1[acd]/);
+  });
+
+  it("the app's network stack of the embedded default: only moves, the same provider and backend, and one output more (nat_device_ids)", () => {
+    const before = fixture("local-network-stack");
+    const now = synthApp(loadConfig(LOCAL_CONFIG)).network;
+    const renamed = throughMoves(before, expectNoChangeFrom(before, now));
+    expect(now.terraform.backend).toEqual(before.terraform.backend);
+    expect(now.provider.aws[0].region).toBe(before.provider.aws[0].region);
+    const { nat_device_ids: added, ...kept } = now.output;
+    expect(Object.keys(kept).sort()).toEqual(Object.keys(before.output).sort());
+    for (const k of Object.keys(kept)) expect([k, kept[k].value]).toEqual([k, renamed.output[k].value]);
+    expect(added.value).toEqual(renamed.output.nat_gateway_ids.value);
+  });
+
+  it("keys every per-zone resource by its zone: removing the first of three zones removes only that zone's ids", () => {
+    const ids = (azs: Partial<FixedEgressNetworkProps>) =>
+      Object.keys(resources(synthStack((scope) => new FixedEgressNetwork(scope, "network", networkProps({ ...azs, natPlacement: "perAz" }))).json));
+    const three = ids(THREE_AZS);
+    const two = ids({ availabilityZones: THREE_AZS.availabilityZones!.slice(1), publicSubnetCidrs: THREE_AZS.publicSubnetCidrs!.slice(1), privateSubnetCidrs: THREE_AZS.privateSubnetCidrs!.slice(1) });
+    const gone = three.filter((a) => !two.includes(a));
+    expect(two.filter((a) => !three.includes(a))).toEqual([]);
+    // Its 2 subnets and 2 associations, its private table and route, its NAT Gateway and EIP; nothing of the other zones.
+    expect(gone.length).toBe(8);
+    for (const a of gone) expect(a).toMatch(/ap-northeast-1a/);
+  });
+});
