@@ -4,6 +4,7 @@ import { homedir } from "os";
 import { dirname, join, resolve } from "path";
 import { buildSync, version as esbuildVersion } from "esbuild";
 import { zipSync } from "fflate";
+import { LAMBDA_DEFAULTS } from "./lambda-defaults";
 
 /** The Node.js Lambda runtime ships AWS SDK v3; pg-native is an optional binding pg never needs here. */
 export const DEFAULT_EXTERNAL = ["@aws-sdk/*", "pg-native"];
@@ -15,7 +16,16 @@ export interface BundleOptions {
   readonly outDir?: string;
   /** Files packed beside `index.js`: zip name → local path. @default {} */
   readonly files?: Record<string, string>;
+  /** The Node.js the code runs on, as esbuild names it. @default - the default runtime's (LAMBDA_DEFAULTS.runtime) */
+  readonly target?: string;
 }
+
+/** esbuild's target for a Lambda Node.js runtime: `nodejs20.x` → `node20`. */
+export const esbuildTarget = (runtime: string): string => {
+  const m = /^nodejs(\d+)\.x$/.exec(runtime);
+  if (!m) throw new Error(`"${runtime}" is not a Lambda Node.js runtime (nodejsNN.x)`);
+  return `node${m[1]}`;
+};
 
 /** A cache of the user's own, never a folder shared by every user of the machine. */
 export function defaultBundleDir(): string {
@@ -64,11 +74,12 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
   const abs = resolve(entry);
   const external = options.external ?? DEFAULT_EXTERNAL;
   const outDir = options.outDir ?? defaultBundleDir();
+  const target = options.target ?? esbuildTarget(LAMBDA_DEFAULTS.runtime);
   // Sorted, so the zip's entry order (and so its bytes) does not depend on how the caller wrote the object.
   const files = Object.entries(options.files ?? {})
     .map(([name, path]) => [name, resolve(path)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const key = createHash("sha256").update(JSON.stringify([abs, external, files, esbuildVersion])).digest("hex").slice(0, 16);
+  const key = createHash("sha256").update(JSON.stringify([abs, external, files, esbuildVersion, target])).digest("hex").slice(0, 16);
   // Like make: when no input file changed since the last build (same mtime and size), its zip is reused.
   const cacheFile = join(outDir, `${key}.json`);
   if (existsSync(cacheFile)) {
@@ -83,7 +94,7 @@ export function bundleNodeFunction(entry: string, options: BundleOptions = {}): 
     absWorkingDir: dirname(abs),
     bundle: true,
     platform: "node",
-    target: "node22",
+    target,
     format: "cjs",
     minify: true,
     legalComments: "none",

@@ -32,7 +32,7 @@ export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, vali
 export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";
 export { LambdaCode, findProjectRoot } from "./lambda-code";
 export type { EntryOptions } from "./lambda-code";
-export { bundleNodeFunction, defaultBundleDir, DEFAULT_EXTERNAL } from "./bundle";
+export { bundleNodeFunction, defaultBundleDir, esbuildTarget, DEFAULT_EXTERNAL } from "./bundle";
 export type { Bundle, BundleOptions } from "./bundle";
 export { rolePrefix } from "./names";
 export { ValidationError } from "./errors";

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "fs";
 import { createHash } from "crypto";
 import { dirname, isAbsolute, join, resolve } from "path";
-import { Bundle, DEFAULT_EXTERNAL, bundleNodeFunction } from "./bundle";
+import { Bundle, DEFAULT_EXTERNAL, bundleNodeFunction, esbuildTarget } from "./bundle";
 import { Problem } from "./errors";
 
 export interface EntryOptions {
@@ -46,8 +46,8 @@ export abstract class LambdaCode {
   /** What is wrong with this code (a missing file, a relative path with no project to resolve it in); empty when it can be built. */
   public abstract problems(): Problem[];
 
-  /** Builds (or finds) the zip. Called by PrivateLambda after `problems()` came back empty. */
-  public abstract bind(): Bundle;
+  /** Builds (or finds) the zip for the function's runtime. Called by PrivateLambda after `problems()` came back empty. */
+  public abstract bind(options?: { readonly runtime?: string }): Bundle;
 }
 
 /** A relative path resolved against `root` (or the app's project folder), or a sentence saying why it cannot be. */
@@ -82,9 +82,11 @@ class EntryCode extends LambdaCode {
     return out;
   }
 
-  public bind(): Bundle {
+  public bind(options: { readonly runtime?: string } = {}): Bundle {
     const { entry, files } = this.paths();
     return bundleNodeFunction(entry as string, {
+      // The code is built for the Node.js it runs on.
+      target: options.runtime === undefined ? undefined : esbuildTarget(options.runtime),
       external: [...DEFAULT_EXTERNAL, ...(this.options.exclude ?? [])],
       files: Object.fromEntries(files.map(([name, path]) => [name, path as string])),
     });

@@ -9,6 +9,9 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup, SecurityGroupEgress } from "@cdktf/provider-aws/lib/security-group";
 import { Bundle } from "./bundle";
 import { LambdaCode } from "./lambda-code";
+import { LAMBDA_DEFAULTS } from "./lambda-defaults";
+
+export { LAMBDA_DEFAULTS };
 import { parseCidr } from "./cidr";
 import { ValidationError } from "./errors";
 import { IPrivateNetwork } from "./fixed-egress-network";
@@ -29,15 +32,6 @@ export const VPC_ACCESS_ACTIONS = [
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",
 ] as const;
-
-/** Defaults of the optional props, in one place (the config schema is tested against them). */
-export const LAMBDA_DEFAULTS = {
-  handler: "index.handler",
-  runtime: "nodejs22.x",
-  memoryMb: 256,
-  timeoutSeconds: 30,
-  logRetentionDays: 30,
-} as const;
 
 /** Node.js runtimes the pinned AWS provider (5.100) accepts. */
 export const NODE_RUNTIMES = ["nodejs18.x", "nodejs20.x", "nodejs22.x"] as const;
@@ -72,6 +66,11 @@ export interface PrivateLambdaProps {
   readonly allowHttps?: boolean;
   /** Secrets Manager secret the function may read (and nothing else), its full ARN with the 6-character suffix. @default - no secret access */
   readonly passwordSecretArn?: string;
+  /**
+   * The environment variable that carries `passwordSecretArn` to the code (the ARN, never the secret).
+   * @default - none: the code learns the ARN its own way
+   */
+  readonly passwordSecretArnVariable?: string;
   /**
    * The customer-managed KMS key that encrypts `passwordSecretArn`; the function may decrypt with it only
    * through Secrets Manager. @default - the secret uses the AWS-managed key (no KMS grant needed)
@@ -119,13 +118,19 @@ export function validateLambdaProps(props: Omit<PrivateLambdaProps, "network" | 
     p.add("passwordSecretKmsKeyArn", "is set without passwordSecretArn; give the secret it encrypts, or leave the key out");
   }
   checkRetention(p, "logRetentionDays", props.logRetentionDays);
-  for (const key of Object.keys(props.environment ?? {})) checkEnvironmentKey(p, `environment.${key}`, key);
+  for (const key of Object.keys(props.environment ?? {})) checkEnvironmentKey(p, `environment.${key}`, key, props.passwordSecretArnVariable);
+  if (props.passwordSecretArnVariable !== undefined) {
+    if (props.passwordSecretArn === undefined) p.add("passwordSecretArnVariable", "is set without passwordSecretArn; give the secret whose ARN it carries, or leave it out");
+    if (props.environment?.[props.passwordSecretArnVariable] !== undefined) {
+      p.add(`environment.${props.passwordSecretArnVariable}`, "is also passwordSecretArnVariable, which sets it to passwordSecretArn; leave it out of environment");
+    }
+  }
   return p;
 }
 
-function checkEnvironmentKey(p: Problems, field: string, key: string): void {
-  if (/PASSWORD|SECRET/i.test(key) && key !== "PASSWORD_SECRET_ARN") {
-    p.add(field, "would put a secret in Terraform state and the function's configuration; store it in Secrets Manager and pass passwordSecretArn");
+function checkEnvironmentKey(p: Problems, field: string, key: string, arnVariable?: string): void {
+  if (/PASSWORD|SECRET/i.test(key) && key !== arnVariable) {
+    p.add(field, "would put a secret in Terraform state and the function's configuration; store it in Secrets Manager, pass passwordSecretArn, and name the variable that carries its ARN (not the secret) in passwordSecretArnVariable");
   }
 }
 
@@ -144,6 +149,7 @@ export class PrivateLambda extends Construct {
   public readonly bundle: Bundle;
   public readonly functionName: string;
   private readonly environment: Record<string, string>;
+  private readonly passwordSecretArnVariable?: string;
   private extraPolicy?: { document: DataAwsIamPolicyDocument; statements: DataAwsIamPolicyDocumentStatement[] };
 
   constructor(scope: Construct, id: string, props: PrivateLambdaProps) {
@@ -224,14 +230,17 @@ export class PrivateLambda extends Construct {
       dependsOn: [this.vpcAccessPolicy],
     });
 
-    this.bundle = props.code.bind();
+    const runtime = props.runtime ?? LAMBDA_DEFAULTS.runtime;
+    this.bundle = props.code.bind({ runtime });
     const asset = new TerraformAsset(this, "code", { path: this.bundle.zipPath, type: AssetType.FILE });
-    this.environment = { ...(props.environment ?? {}), ...(props.passwordSecretArn ? { PASSWORD_SECRET_ARN: props.passwordSecretArn } : {}) };
+    const arnVariable = props.passwordSecretArnVariable;
+    this.environment = { ...(props.environment ?? {}), ...(props.passwordSecretArn && arnVariable ? { [arnVariable]: props.passwordSecretArn } : {}) };
+    this.passwordSecretArnVariable = arnVariable;
 
     this.function = new LambdaFunction(this, "function", {
       functionName: name,
       role: this.role.arn,
-      runtime: props.runtime ?? LAMBDA_DEFAULTS.runtime,
+      runtime,
       handler: props.handler ?? LAMBDA_DEFAULTS.handler,
       memorySize: props.memoryMb ?? LAMBDA_DEFAULTS.memoryMb,
       timeout: props.timeoutSeconds ?? LAMBDA_DEFAULTS.timeoutSeconds,
@@ -249,7 +258,7 @@ export class PrivateLambda extends Construct {
   /** Adds (or overrides) one environment variable; a key that looks like a password is refused, as in the props. */
   public addEnvironment(key: string, value: string): this {
     const p = new Problems();
-    checkEnvironmentKey(p, `addEnvironment(${key})`, key);
+    checkEnvironmentKey(p, `addEnvironment(${key})`, key, this.passwordSecretArnVariable);
     if (p.list.length > 0) throw new ValidationError(p.list, this);
     this.environment[key] = value;
     this.syncEnvironment();

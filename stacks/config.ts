@@ -3,8 +3,8 @@ import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
 import { NatProvider, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
-import type { FixedEgressNetworkProps } from "@fixed-egress/constructs";
-import { DEFAULT_PORTS } from "../lambda-src/settings";
+import type { FixedEgressNetworkProps, PrivateLambdaProps } from "@fixed-egress/constructs";
+import { DEFAULT_PORTS, PROBE_ENV } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
 
 export const DEFAULT_CONFIG = "config/local.json";
@@ -148,15 +148,7 @@ export function loadConfig(file: string): AppConfig {
   const network = validateNetworkProps(networkPropsOf(config));
   for (const p of network.list) lines.push(`${file}: ${p.field === "name" ? "$.name" : under("$.network", p.field)}: ${p.message}`);
   const db = config.lambda.database;
-  const lambda = validateLambdaProps({
-    functionName: functionNameOf(config),
-    memoryMb: config.lambda.memoryMb,
-    timeoutSeconds: config.lambda.timeoutSeconds,
-    logRetentionDays: config.lambda.logRetentionDays,
-    passwordSecretArn: db.passwordSecretArn,
-    passwordSecretKmsKeyArn: db.passwordSecretKmsKeyArn,
-    database: { port: db.port, cidrs: db.cidrs },
-  });
+  const lambda = validateLambdaProps(lambdaPropsOf(config));
   for (const p of lambda.list) {
     const field = p.field.startsWith("passwordSecret") ? `database.${p.field}` : p.field;
     lines.push(`${file}: ${under("$.lambda", field)}: ${p.message}`);
@@ -206,6 +198,44 @@ export function natProviderOf(network: AppConfig["network"]): NatProvider {
 export function networkPropsOf(config: AppConfig): FixedEgressNetworkProps {
   const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, allowListedEgressIps: _admitted, ...props } = config.network;
   return { ...props, name: config.name, tags: config.tags, natProvider: natProviderOf(config.network) };
+}
+
+/** Where the Node.js Lambda runtime keeps Amazon's CA bundle (RDS included); Node loads it only when told to. */
+export const LAMBDA_CA_BUNDLE = "/var/runtime/ca-cert.pem";
+/** The name of a configured caBundle inside the function's zip (under LAMBDA_TASK_ROOT). */
+export const CA_BUNDLE_ZIP_NAME = "db-ca-bundle.pem";
+
+/**
+ * The probe's PrivateLambda props of a config, all but the network and the code (the app stack adds those,
+ * and the egress IPs it reads from the network): the one place the config becomes the function. The
+ * probe's variables are named by PROBE_ENV, which the probe reads.
+ */
+export function lambdaPropsOf(config: AppConfig): Omit<PrivateLambdaProps, "network" | "code"> {
+  const db = config.lambda.database;
+  const E = PROBE_ENV;
+  return {
+    functionName: functionNameOf(config),
+    memoryMb: config.lambda.memoryMb,
+    timeoutSeconds: config.lambda.timeoutSeconds,
+    logRetentionDays: config.lambda.logRetentionDays,
+    database: { port: db.port, cidrs: db.cidrs },
+    passwordSecretArn: db.passwordSecretArn,
+    passwordSecretArnVariable: db.passwordSecretArn === undefined ? undefined : E.passwordSecretArn,
+    passwordSecretKmsKeyArn: db.passwordSecretKmsKeyArn,
+    environment: {
+      [E.engine]: db.engine,
+      [E.host]: db.host,
+      [E.port]: String(db.port),
+      [E.database]: db.name,
+      [E.user]: db.user,
+      [E.connectTimeoutMs]: String(db.connectTimeoutMs),
+      [E.tls]: db.tls,
+      // verify-full checks the server against Amazon's CAs (RDS) and, when given, the configured bundle.
+      ...(db.tls === "verify-full" ? { NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE } : {}),
+      ...(db.caBundle ? { [E.tlsCaFile]: CA_BUNDLE_ZIP_NAME } : {}),
+    },
+    tags: config.tags,
+  };
 }
 
 export const functionNameOf = (config: AppConfig): string => config.lambda.functionName ?? `${config.name}-egress-probe`;

@@ -18,7 +18,8 @@ import {
   EC2Client,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { reviewPlan } from "@fixed-egress/guard";
 import { tmpdir } from "os";
 import { join } from "path";
 import { bootstrapState } from "../../scripts/bootstrap-state";
@@ -42,16 +43,34 @@ afterAll(() => emu?.stop());
 describe("NAT modes on the emulator", () => {
   let d: Deployment | undefined;
 
-  it("perAz on 3 AZs: three NAT Gateways, three EIPs, three private route tables, each to the NAT of its own AZ", async () => {
-    d = await prepare(
-      emulatorConfig(emu.endpoint, "peraz", (c) => {
-        c.network.natPlacement = "perAz";
-        c.network.availabilityZones = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"];
-        c.network.publicSubnetCidrs = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"];
-        c.network.privateSubnetCidrs = ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24"];
-      }),
-    );
+  it("perAz on 3 AZs, deployed by release 0.3.0 (ids by position): today's release plans only moves, then three NAT Gateways, three EIPs, three private route tables, each to the NAT of its own AZ; dropping the first zone touches that zone only", async () => {
+    const zones = (c: any, from = 0) => {
+      c.network.natPlacement = "perAz";
+      c.network.availabilityZones = ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"].slice(from);
+      c.network.publicSubnetCidrs = ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"].slice(from);
+      c.network.privateSubnetCidrs = ["10.0.10.0/24", "10.0.11.0/24", "10.0.12.0/24"].slice(from);
+    };
+    const config = emulatorConfig(emu.endpoint, "peraz", (c) => zones(c));
+    d = await prepare(config);
+    // What 0.3.0 synthesized for this config, with this deployment's provider endpoints and state.
+    const file = join(d.synth.stackDir("network"), "cdk.tf.json");
+    const today = JSON.parse(readFileSync(file, "utf8"));
+    const released = JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "release-0.3", "peraz-network-stack.json"), "utf8"));
+    writeFileSync(file, JSON.stringify({ ...released, provider: today.provider, terraform: today.terraform }));
     await d.apply("network");
+    const deployed = await d.outputs("network");
+
+    // Today's synthesis: every resource is moved to its zone-keyed address, and nothing else changes.
+    await d.resynth(config);
+    const upgrade = JSON.parse(readFileSync(await d.planJsonFile("network"), "utf8"));
+    const changes = upgrade.resource_changes.filter((c: any) => c.mode === "managed");
+    expect(changes.filter((c: any) => c.change.actions.join() !== "no-op").map((c: any) => `${c.address} ${c.change.actions}`)).toEqual([]);
+    const moved = changes.filter((c: any) => c.previous_address);
+    expect(moved.length).toBe(24); // per zone: 2 subnets, 2 associations, a private table and its route, a NAT Gateway and its EIP
+    for (const c of moved) expect(c.address).toMatch(/ap-northeast-1[acd]/);
+    await d.apply("network");
+    expect(await d.outputs("network")).toEqual({ ...deployed, nat_device_ids: deployed.nat_gateway_ids });
+
     const net = await d.outputs("network");
     expect(net.egress_ips).toHaveLength(3);
     expect(new Set(net.egress_ips).size).toBe(3);
@@ -72,6 +91,24 @@ describe("NAT modes on the emulator", () => {
       expect(azOf(nat.SubnetId!)).toBe(azOf(subnetId));
     }
     expect(await d.planExitCode("network")).toBe(0);
+
+    // Without the first zone: that zone's resources are deleted, the other two zones' are untouched.
+    await d.resynth(emulatorConfig(emu.endpoint, "peraz", (c) => zones(c, 1)));
+    const plan = JSON.parse(readFileSync(await d.planJsonFile("network"), "utf8"));
+    const acting = plan.resource_changes.filter((c: any) => c.mode === "managed" && c.change.actions.join() !== "no-op");
+    const deleted = acting.filter((c: any) => c.change.actions.join() === "delete").map((c: any) => c.address);
+    expect(deleted).toHaveLength(8);
+    for (const a of deleted) expect(a).toMatch(/ap-northeast-1a/);
+    // Only the S3 endpoint changes besides: it leaves the deleted table.
+    expect(acting.filter((c: any) => c.change.actions.join() !== "delete").map((c: any) => `${c.type} ${c.change.actions}`)).toEqual(["aws_vpc_endpoint update"]);
+    const kept = plan.resource_changes.filter((c: any) => /ap-northeast-1[cd]/.test(c.address));
+    expect(kept.length).toBe(16);
+    for (const c of kept) expect([c.address, c.change.actions]).toEqual([c.address, ["no-op"]]);
+    // The guard names that zone's NAT Gateway, Elastic IP, route and subnet, nothing of the others.
+    const review = reviewPlan(plan, "peraz-network");
+    expect(review.findings.length).toBeGreaterThan(0);
+    for (const f of review.findings) expect(f.address).toMatch(/ap-northeast-1a/);
+    expect(review.egressAfter.sort()).toEqual(net.egress_ips.filter((_: string, i: number) => i > 0).sort());
   });
 
   it("an existing VPC with its own Internet Gateway and bring-your-own EIPs: no second gateway, the EIPs checked before apply and kept after destroy", async () => {

@@ -1,11 +1,11 @@
 import { createHash } from "crypto";
-import { readFileSync } from "fs";
+import { readFileSync, readdirSync } from "fs";
 import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { TerraformResource, TerraformStack, TerraformVariable, Testing } from "cdktf";
 import { unzipSync, zipSync } from "fflate";
-import { FixedEgressNetwork, IPrivateNetwork, LambdaCode, findProjectRoot, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError } from "../../constructs";
+import { FixedEgressNetwork, IPrivateNetwork, LambdaCode, findProjectRoot, PrivateLambda, PrivateLambdaProps, VPC_ACCESS_ACTIONS, ValidationError, esbuildTarget } from "../../constructs";
 import { PROBE_ENTRY } from "../../stacks/app-stack";
 import { all, byPath, one, ref, synthStack, Synthesized } from "../helpers/synth";
 import { ZONES, networkProps } from "../helpers/network-props";
@@ -150,7 +150,7 @@ describe("PrivateLambda", () => {
     expect(Buffer.from(files["db-ca.pem"]).toString()).toContain("BEGIN CERTIFICATE");
   });
 
-  it("defaults to nodejs22.x, index.handler, 256 MB, 30 s, and passes the secret ARN in the environment", () => {
+  it("defaults to nodejs22.x, index.handler, 256 MB, 30 s, and sets no variable of its own", () => {
     const [role] = one(s, "aws_iam_role");
     expect(one(s, "aws_lambda_function")[1]).toMatchObject({
       function_name: "demo-probe",
@@ -159,8 +159,34 @@ describe("PrivateLambda", () => {
       memory_size: 256,
       timeout: 30,
       role: ref("aws_iam_role", role, "arn"),
-      environment: { variables: { DB_HOST: "203.0.113.50", PASSWORD_SECRET_ARN: SECRET } },
+      environment: { variables: { DB_HOST: "203.0.113.50" } },
     });
+  });
+
+  it("passes the secret's ARN (never the secret) under the variable the code reads, and only that name may look like a secret", () => {
+    const t = synthLambda({ passwordSecretArnVariable: "CREDENTIALS_SECRET_ARN" });
+    expect(one(t, "aws_lambda_function")[1].environment.variables).toEqual({ DB_HOST: "203.0.113.50", CREDENTIALS_SECRET_ARN: SECRET });
+    expect(() => synthLambda({ environment: { PASSWORD_SECRET_ARN: SECRET } })).toThrow(/environment\.PASSWORD_SECRET_ARN: would put a secret .* name the variable that carries its ARN \(not the secret\) in passwordSecretArnVariable/);
+    expect(() => synthLambda({ passwordSecretArnVariable: "X_ARN", passwordSecretArn: undefined })).toThrow(/passwordSecretArnVariable: is set without passwordSecretArn/);
+    expect(() => synthLambda({ passwordSecretArnVariable: "X_ARN", environment: { X_ARN: "y" } })).toThrow(/environment\.X_ARN: is also passwordSecretArnVariable/);
+  });
+
+  it("bundles the code for the runtime it runs on", () => {
+    const cache = mkdtempSync(join(tmpdir(), "fixed-egress-cache-"));
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = cache;
+    try {
+      for (const runtime of ["nodejs20.x", "nodejs22.x", "nodejs20.x"] as const) {
+        synthStack((scope) => new PrivateLambda(scope, "probe", { ...base(), runtime, code: LambdaCode.fromEntry(PROBE_ENTRY) }));
+      }
+    } finally {
+      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved;
+    }
+    // One build per target (the target is part of the cache key); the third reuses the first.
+    expect(readdirSync(join(cache, "fixed-egress", "bundles")).filter((f) => f.endsWith(".json"))).toHaveLength(2);
+    expect(esbuildTarget("nodejs20.x")).toBe("node20");
+    expect(() => esbuildTarget("python3.12")).toThrow(/"python3\.12" is not a Lambda Node\.js runtime/);
   });
 
   it("ships a zip whose source_code_hash is the base64 SHA-256 of its bytes", () => {
