@@ -5,6 +5,7 @@ export CHECKPOINT_DISABLE := 1
 # PostgreSQL's server binaries live here on Debian when they are not linked onto PATH.
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
+JOB := $(TSX) jobs/main.ts
 
 .PHONY: adopt help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
@@ -26,22 +27,22 @@ install-test:  ## what install does, plus the tests' Debian packages and checkov
 
 demo: install  ## the main job: emulator up, state bootstrapped, both stacks deployed, egress IPs printed
 	@scripts/emulator.sh start
-	@$(TSX) scripts/demo.ts $(ARGS)
+	@$(JOB) deploy $(ARGS)
 
 deploy: install  ## deploy FIXED_EGRESS_CONFIG (real AWS: your credentials); no emulator, no bootstrap
-	@$(TSX) scripts/demo.ts --no-bootstrap $(ARGS)
+	@$(JOB) deploy --no-bootstrap $(ARGS)
 
 destroy: node_modules/.install-stamp  ## destroy both stacks, app first
-	@$(TSX) scripts/destroy.ts $(ARGS)
+	@$(JOB) destroy $(ARGS)
 
 bootstrap: node_modules/.install-stamp  ## create/check the S3 state bucket of FIXED_EGRESS_CONFIG
-	@$(TSX) scripts/bootstrap-state.ts
+	@$(JOB) bootstrap
 
 plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on an egress IP change; ARGS=--allow-egress-change)
-	@$(TSX) scripts/plan.ts $(ARGS)
+	@$(JOB) plan $(ARGS)
 
 cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
-	@$(TSX) scripts/cost.ts --gb $(or $(GB),100)
+	@$(JOB) cost --gb $(or $(GB),100)
 
 scan: install-test  ## checkov on the synthesized stacks of FIXED_EGRESS_CONFIG (.checkov.yaml lists each skip and why)
 	@scripts/tf-env.sh cdktf synth >/dev/null
@@ -90,7 +91,7 @@ clean:
 	rm -rf cdktf.out dist constructs/dist guard/dist .run .build
 
 adopt: node_modules/.install-stamp  ## write config/$(NAME).json from a hand-built network (VPC=vpc-… NAME=…), to import it with its egress IP
-	@$(TSX) scripts/adopt.ts --vpc "$(VPC)" --name "$(NAME)" $(if $(OUT),--out "$(OUT)") $(ARGS)
+	@$(JOB) adopt --vpc "$(VPC)" --name "$(NAME)" $(if $(OUT),--out "$(OUT)") $(ARGS)
 
 drift: node_modules/.install-stamp  ## refresh-only plan of both stacks: what changed outside Terraform (exit 2 when something did)
-	@$(TSX) scripts/drift.ts
+	@$(JOB) drift

@@ -11,8 +11,8 @@ import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
-import { ROOT } from "./steps";
 
+const ROOT = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TF_ENV = join(ROOT, "scripts", "tf-env.sh");
 const work = mkdtempSync(join(tmpdir(), "fixed-egress-bench-"));
@@ -84,12 +84,12 @@ function main(): void {
     const destroys: Sample[] = [];
     const stackSeconds: Record<string, number[]> = {};
     for (let i = 0; i < RUNS; i++) {
-      deploys.push(measure(["node", "--import", "tsx", "scripts/demo.ts"], jobEnv));
+      deploys.push(measure(["node", "--import", "tsx", "jobs/main.ts", "deploy"], jobEnv));
       // each stack's plan, review and apply of the saved plan, as the job reports it
       for (const m of readFileSync(join(work, "time.out"), "utf8").matchAll(/^ {4}(\S+): Apply complete!.*planned, reviewed and applied in ([\d.]+) s/gm)) {
         (stackSeconds[m[1]] ??= []).push(Number(m[2]));
       }
-      destroys.push(measure(["node", "--import", "tsx", "scripts/destroy.ts"], jobEnv));
+      destroys.push(measure(["node", "--import", "tsx", "jobs/main.ts", "destroy"], jobEnv));
     }
     line("deploy both stacks on the emulator", `${median(deploys.map((s) => s.seconds)).toFixed(1)} s (make demo's job: bootstrap, synth, init, plan, review, apply)`, "<= 60 s");
     const perStack = Object.entries(stackSeconds).map(([stack, xs]) => [stack, median(xs)] as const);

@@ -6,7 +6,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import ts from "typescript";
-import { fail } from "./cli";
 
 const LIB = join(__dirname, "..", "constructs");
 export const README = join(LIB, "README.md");
@@ -45,6 +44,12 @@ export function renderReadme(text: string, tables = propsTables()): string {
     return `<!-- props:${name} -->\n${tables[name]}\n<!-- /props -->`;
   });
 }
+
+/** A developer tool: its one exit is here. */
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
 
 if (require.main === module) {
   const text = readFileSync(README, "utf8");

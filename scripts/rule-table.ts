@@ -6,7 +6,6 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { RULES } from "@fixed-egress/guard";
-import { fail } from "./cli";
 
 export const DOCS = [join(__dirname, "..", "guard", "README.md"), join(__dirname, "..", "README.md")];
 
@@ -19,6 +18,12 @@ export function ruleTable(): string {
 
 /** The text with its `<!-- rules -->…<!-- /rules -->` block regenerated. */
 export const renderRules = (text: string, table = ruleTable()): string => text.replace(/<!-- rules -->[\s\S]*?<!-- \/rules -->/g, `<!-- rules -->\n${table}\n<!-- /rules -->`);
+
+/** A developer tool: its one exit is here. */
+const fail = (message: string): never => {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+};
 
 if (require.main === module) {
   for (const file of DOCS) {

@@ -9,10 +9,10 @@ import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-l
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { bootstrapState } from "../../scripts/bootstrap-state";
+import { bootstrapState } from "../../jobs/bootstrap-state";
 import { loadConfig } from "../../stacks/config";
 import { ConsoleNetwork, buildConsoleNetwork } from "../helpers/console-network";
-import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { run } from "../helpers/terraform";
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 const job = (config: string, script: string, ...args: string[]) =>
-  run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], {
+  run("node", ["--import", "tsx", JOB_MAIN, script, ...args], {
     env: { FIXED_EGRESS_CONFIG: config, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") },
   });
 
@@ -52,7 +52,7 @@ describe("make adopt on the emulator", () => {
 
   it("writes config/<name>.json describing the console's network as it is, and prints what it found", async () => {
     net = await buildConsoleNetwork(ec2);
-    const r = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", out());
+    const r = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders", "--out", out());
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/AZ\s+public subnet\s+private subnet\s+route tables \(public \/ private\)\s+NAT Gateway\s+Elastic IP/);
@@ -82,7 +82,7 @@ describe("make adopt on the emulator", () => {
   });
 
   it("plans imports only: nothing destroyed or replaced, the S3 endpoint the one creation, the guard passes and lists the imports", async () => {
-    const r = await job(out(), "plan.ts");
+    const r = await job(out(), "plan");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("orders-app: not planned; it reads the network stack's outputs");
@@ -119,7 +119,7 @@ describe("make adopt on the emulator", () => {
   });
 
   it("make deploy imports and applies; the NAT Gateway, allocation and IP are the ones built by hand, and the function runs in the adopted private subnets", async () => {
-    const r = await job(out(), "demo.ts", "--no-bootstrap");
+    const r = await job(out(), "deploy", "--no-bootstrap");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("orders-network: Apply complete! Resources: 14 imported, 1 added, 8 changed, 0 destroyed.");
@@ -143,11 +143,11 @@ describe("make adopt on the emulator", () => {
   });
 
   it("plans no change afterwards, for both stacks, and make drift finds none", async () => {
-    const r = await job(out(), "plan.ts");
+    const r = await job(out(), "plan");
     expect(r.code).toBe(0);
     expect(r.stdout.match(/0 to add, 0 to change, 0 to replace, 0 to destroy\./g)).toHaveLength(2);
     expect(readdirSync(join(work, "run", "plans"))).toEqual(expect.arrayContaining(["orders-network.plan.json", "orders-app.plan.json"]));
-    const drift = await job(out(), "drift.ts");
+    const drift = await job(out(), "drift");
     expect(drift.code).toBe(0);
     expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   });
@@ -155,11 +155,11 @@ describe("make adopt on the emulator", () => {
   it("gives a zone without a public subnet a new one: the plan's only other creation", async () => {
     const lean = await buildConsoleNetwork(ec2, { prefix: "lean", cidr: "10.50", publicInEveryZone: false });
     const file = join(work, "config", "lean.json");
-    const r = await job(base, "adopt.ts", "--vpc", lean.vpcId, "--name", "lean", "--out", file);
+    const r = await job(base, "adopt", "--vpc", lean.vpcId, "--name", "lean", "--out", file);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("ap-northeast-1c has no public subnet: a new one, 10.50.1.0/24, is created there");
     expect(r.stdout).toMatch(/ap-northeast-1c\s+\(new\) 10\.50\.1\.0\/24/);
-    const plan = await job(file, "plan.ts");
+    const plan = await job(file, "plan");
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain("No egress IP changes.");
     const json = JSON.parse(readFileSync(join(work, "run", "plans", "lean-network.plan.json"), "utf8")) as { resource_changes: { type: string; change: { actions: string[]; importing?: unknown } }[] };
@@ -177,7 +177,7 @@ describe("make adopt on the emulator", () => {
     const eni = NetworkInterface!.NetworkInterfaceId!;
     await ec2.send(new ReplaceRouteCommand({ RouteTableId: other.privateRouteTableId, DestinationCidrBlock: "0.0.0.0/0", NetworkInterfaceId: eni }));
     const file = join(work, "config", "legacy.json");
-    const r = await job(base, "adopt.ts", "--vpc", other.vpcId, "--name", "legacy", "--out", file);
+    const r = await job(base, "adopt", "--vpc", other.vpcId, "--name", "legacy", "--out", file);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe(
       `cannot adopt: route table ${other.privateRouteTableId} (legacy-private-rt), used by subnets ${other.privateSubnetIds[0]} (legacy-private-a) in ap-northeast-1a, ${other.privateSubnetIds[1]} (legacy-private-c) in ap-northeast-1c, ` +
@@ -188,34 +188,34 @@ describe("make adopt on the emulator", () => {
   });
 
   it("refuses a VPC that does not exist, and bad arguments, in one sentence each", async () => {
-    const missing = await job(base, "adopt.ts", "--vpc", "vpc-0123456789abcdef0", "--name", "ghost", "--out", join(work, "config", "ghost.json"));
+    const missing = await job(base, "adopt", "--vpc", "vpc-0123456789abcdef0", "--name", "ghost", "--out", join(work, "config", "ghost.json"));
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe(
       "cannot adopt: VPC vpc-0123456789abcdef0 does not exist in ap-northeast-1 (the region of FIXED_EGRESS_CONFIG); check the id, or adopt with a config of the VPC's region\nNothing was written.",
     );
-    const noVpc = await job(base, "adopt.ts", "--name", "ghost");
+    const noVpc = await job(base, "adopt", "--name", "ghost");
     expect(noVpc.code).toBe(2);
     expect(noVpc.stderr.trim()).toMatch(/^give the VPC to adopt; usage: make adopt VPC=<vpc-id> NAME=<env-name>/);
-    const unknown = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "ghost", "--outt", "x.json");
+    const unknown = await job(base, "adopt", "--vpc", net.vpcId, "--name", "ghost", "--outt", "x.json");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^unknown option --outt; usage: make adopt/);
-    const badName = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "Orders_1");
+    const badName = await job(base, "adopt", "--vpc", net.vpcId, "--name", "Orders_1");
     expect(badName.code).toBe(2);
     expect(badName.stderr.trim()).toBe('--name "Orders_1" is not valid; use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example "orders"');
     expect(existsSync(join(work, "config", "ghost.json"))).toBe(false);
   });
 
   it("refuses a name whose network stack already has state, an existing file, and a network already managed", async () => {
-    const taken = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders", "--out", join(work, "config", "again.json"));
+    const taken = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders", "--out", join(work, "config", "again.json"));
     expect(taken.code).toBe(1);
     expect(taken.stderr.trim()).toBe(
       'orders-network already has a state (s3://fixed-egress-e2e-state/fixed-egress/orders-network.tfstate): an environment named "orders" is deployed, and adopting into it would replace its network; choose another NAME',
     );
-    const exists = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders2", "--out", out());
+    const exists = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders2", "--out", out());
     expect(exists.code).toBe(1);
     expect(exists.stderr.trim()).toBe(`${out()} already exists; give another --out (OUT=…), or --force to replace it`);
     // Under another name, what the orders stacks now manage (their provider tagged it) is not imported twice.
-    const twice = await job(base, "adopt.ts", "--vpc", net.vpcId, "--name", "orders2", "--out", join(work, "config", "orders2.json"));
+    const twice = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders2", "--out", join(work, "config", "orders2.json"));
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain(`NAT Gateway ${net.natGatewayId} (stack orders-network) are already managed by fixed-egress`);
     expect(existsSync(join(work, "config", "orders2.json"))).toBe(false);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from "fs";
 import { join } from "path";
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { lockHint } from "../../scripts/steps";
+import { lockHint } from "../../jobs/terraform-text";
 import { loadConfig } from "../../stacks/config";
 import { synthApp } from "../helpers/app";
 import { ROOT, rawConfig, writeTempConfig, LOCAL_CONFIG } from "../helpers/config";

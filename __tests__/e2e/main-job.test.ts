@@ -8,7 +8,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, AllocateAddressCommand, DeleteNatGatewayCommand, DeleteRouteCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { run } from "../helpers/terraform";
 
@@ -33,7 +33,7 @@ beforeAll(() => {
 // No destroy before the emulator stops: stopping it forgets everything (the last test's destroy is the asserted one).
 afterAll(() => emu?.stop());
 
-const job = (script: string, ...args: string[]) => run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], { env });
+const job = (name: string, ...args: string[]) => run("node", ["--import", "tsx", JOB_MAIN, name, ...args], { env });
 
 /** What carries egress today, and the state's serial: a refused deploy must change none of it. */
 async function egressNow() {
@@ -66,7 +66,7 @@ describe("make demo, deploy, drift", () => {
   let today: Awaited<ReturnType<typeof egressNow>>;
 
   it("make demo: deploys both stacks from reviewed plans and prints the egress IP; run again, it changes nothing", async () => {
-    const first = await job("demo.ts");
+    const first = await job("deploy");
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/state bucket fixed-egress-state-demo is missing.*: creating it/);
@@ -86,7 +86,7 @@ describe("make demo, deploy, drift", () => {
     expect(record).toContain("### demo-network");
     expect(record).toContain("No egress IP changes.");
 
-    const second = await job("demo.ts");
+    const second = await job("deploy");
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("state bucket fixed-egress-state-demo (ap-northeast-1): already set up, no changes");
     expect(second.stdout).toContain("demo-network: no changes");
@@ -97,7 +97,7 @@ describe("make demo, deploy, drift", () => {
   });
 
   it("make drift: nothing drifted right after a deploy (exit 0)", async () => {
-    const drift = await job("drift.ts");
+    const drift = await job("drift");
     expect(drift.stderr).toBe("");
     expect(drift.code).toBe(0);
     expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
@@ -106,7 +106,7 @@ describe("make demo, deploy, drift", () => {
   it("make plan: the guard refuses a real plan that releases the created Elastic IP for a brought one and replaces a private subnet, naming each, and nothing public", async () => {
     const brought = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
     configure((c) => ((c.network.eipAllocationIds = [brought.AllocationId]), (c.network.privateSubnetCidrs[0] = "10.0.20.0/24")));
-    const r = await job("plan.ts", "--format", "json");
+    const r = await job("plan", "--format", "json");
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
     expect(out.refused).toBe(true);
@@ -128,7 +128,7 @@ describe("make demo, deploy, drift", () => {
   it("make deploy refuses a plan that replaces the NAT Gateway, applying nothing, and says the way through", async () => {
     // Moving the first public subnet forces a new subnet, hence a new NAT Gateway (same Elastic IP) and new routes.
     configure((c) => (c.network.publicSubnetCidrs[0] = "10.0.5.0/24"));
-    const refused = await job("demo.ts", "--no-bootstrap");
+    const refused = await job("deploy", "--no-bootstrap");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/demo-network: \d+ to add, \d+ to change, [1-9]\d* to replace, 0 to destroy\./);
     expect(refused.stdout).toMatch(/refused: aws_nat_gateway\.network_nat_gateway-0_\w+ would be replaced: it keeps Elastic IP allocation eipalloc-\w+, but egress through it stops/);
@@ -145,7 +145,7 @@ describe("make demo, deploy, drift", () => {
   });
 
   it("applies the same change with --allow-egress-change: a new NAT Gateway with the same Elastic IP and address", async () => {
-    const allowed = await job("demo.ts", "--no-bootstrap", "--allow-egress-change");
+    const allowed = await job("deploy", "--no-bootstrap", "--allow-egress-change");
     expect(allowed.stderr).toBe("");
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toMatch(/allowed by --allow-egress-change: aws_nat_gateway\.\S+ would be replaced/);
@@ -162,7 +162,7 @@ describe("make demo, deploy, drift", () => {
       c.network.publicSubnetCidrs[0] = "10.0.5.0/24";
       c.tags = { Owner: "data-team" };
     });
-    const tagged = await job("demo.ts", "--no-bootstrap");
+    const tagged = await job("deploy", "--no-bootstrap");
     expect(tagged.stderr).toBe("");
     expect(tagged.code).toBe(0);
     expect(tagged.stdout).toMatch(/demo-network: 0 to add, [1-9]\d* to change, 0 to replace, 0 to destroy\./);
@@ -177,15 +177,15 @@ describe("make demo, deploy, drift", () => {
   it("make drift names a private default route deleted outside Terraform (exit 2); deploy restores it; drift is clean again", async () => {
     const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "tag:Name", Values: ["private-routing-demo-ap-northeast-1a"] }] }));
     await ec2.send(new DeleteRouteCommand({ RouteTableId: RouteTables![0].RouteTableId!, DestinationCidrBlock: "0.0.0.0/0" }));
-    const drift = await job("drift.ts");
+    const drift = await job("drift");
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain("Drift: 1 resource(s) changed outside Terraform (egress first):");
     expect(drift.stdout).toMatch(new RegExp(`- EGRESS demo-network: aws_route\\.network_private_default-route-0_\\w+ was deleted outside Terraform: the private subnets behind it lose the route to NAT ${today.natId}\\.`));
 
-    const deploy = await job("demo.ts", "--no-bootstrap");
+    const deploy = await job("deploy", "--no-bootstrap");
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toContain("demo-network: 1 to add, 0 to change, 0 to replace, 0 to destroy.");
-    const again = await job("drift.ts");
+    const again = await job("drift");
     expect(again.code).toBe(0);
     const restored = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [RouteTables![0].RouteTableId!] }));
     expect(restored.RouteTables![0].Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0")!.NatGatewayId).toBe(today.natId);

@@ -5,6 +5,8 @@ import { loadConfig } from "../../stacks/config";
 import type { AppConfig } from "../../stacks/config";
 
 export const ROOT = join(__dirname, "..", "..");
+/** The app's jobs: `node --import tsx <JOB_MAIN> <job> [options]`. */
+export const JOB_MAIN = join(ROOT, "jobs", "main.ts");
 export const LOCAL_CONFIG = join(ROOT, "config", "local.json");
 export const AWS_EXAMPLE = join(ROOT, "config", "example.aws.json");
 

@@ -86,9 +86,9 @@ export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", c
 //   node --import tsx __tests__/helpers/console-network.ts
 if (require.main === module) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { configFromEnv } = require("../../scripts/steps") as typeof import("../../scripts/steps");
+  const { configFromEnv } = require("../../jobs/app") as typeof import("../../jobs/app");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { clientSettings } = require("../../scripts/aws") as typeof import("../../scripts/aws");
+  const { clientSettings } = require("../../jobs/aws") as typeof import("../../jobs/aws");
   const { config } = configFromEnv();
   if (!config.emulator) {
     process.stderr.write("this builds a test network on the emulator only; FIXED_EGRESS_CONFIG names real AWS\n");

@@ -2,7 +2,7 @@
 import { writeFileSync } from "fs";
 import { basename, join } from "path";
 import type { AppConfig } from "../../stacks";
-import { bootstrapState } from "../../scripts/bootstrap-state";
+import { bootstrapState } from "../../jobs/bootstrap-state";
 import { synthApp, SynthesizedApp } from "./app";
 import { LOCAL_CONFIG, derivedConfig } from "./config";
 import { terraform } from "./terraform";

@@ -2,7 +2,7 @@
  * Bad configs, table-driven: each is refused with one line naming the file and the JSON path. Every case goes
  * through the config loader in-process (the one both entry points call first); one case of each kind (raw text,
  * schema, a construct's own check) also through the synth entry (scripts/app.js, what `cdktf synth` runs) and the
- * main job (scripts/demo.ts) as subprocesses: exit 1, no stack written, and no AWS call (the emulator endpoint
+ * main job (jobs/main.ts deploy) as subprocesses: exit 1, no stack written, and no AWS call (the emulator endpoint
  * points at a listener that counts connections).
  */
 import { existsSync, mkdtempSync } from "fs";
@@ -10,7 +10,7 @@ import { createServer, Server } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ConfigError, loadConfig } from "../../stacks/config";
-import { LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
+import { JOB_MAIN, LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
 import { run } from "../helpers/terraform";
 
 jest.setTimeout(300_000);
@@ -126,7 +126,7 @@ describe("bad input, through the real entry points (cdktf's app command and the 
     const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir, FIXED_EGRESS_OUTDIR: outdir };
     const [synth, demo] = await Promise.all([
       run("node", [join(ROOT, "scripts", "app.js")], { env }),
-      run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts")], { env }),
+      run("node", ["--import", "tsx", JOB_MAIN, "deploy"], { env }),
     ]);
     for (const r of [synth, demo]) {
       expect(r.code).toBe(1);

@@ -10,7 +10,7 @@ import { join } from "path";
 import { App } from "cdktf";
 import { buildStacks, stackNames } from "../../stacks";
 import type { AppConfig } from "../../stacks";
-import { initializedFor } from "../../scripts/stack-steps";
+import { initializedFor } from "../../jobs/stack-steps";
 import { AWS_EXAMPLE, ROOT, derivedConfig } from "../helpers/config";
 import { run, terraform } from "../helpers/terraform";
 
@@ -29,9 +29,9 @@ const synth = (config: AppConfig) => {
   app.synth();
 };
 
-/** initStack of scripts/stack-steps.ts, in a process of its own (it exits with one sentence on failure). */
+/** initStack of jobs/stack-steps.ts, in a process of its own (its folders come from the environment), its JobError printed as jobs/main.ts prints it. */
 const initStack = (config: AppConfig) =>
-  run("node", ["--import", "tsx", "-e", `require("./scripts/stack-steps").initStack(${JSON.stringify(config)}, "prod-network", "init-test")`], {
+  run("node", ["--import", "tsx", "-e", `require("./jobs/stack-steps").initStack(${JSON.stringify(config)}, "prod-network", "init-test").catch((e) => { process.stderr.write(e.message + "\\n"); process.exitCode = e.code; })`], {
     env: { FIXED_EGRESS_OUTDIR: outdir, FIXED_EGRESS_RUN_DIR: join(work, "run") },
     cwd: ROOT,
   });

@@ -1,6 +1,6 @@
 /** make adopt's decision, from what the AWS API reports of a VPC: how it is adopted, or why it cannot be. */
 import type { NatGateway, Route, RouteTable, Subnet } from "@aws-sdk/client-ec2";
-import { Adoption, NetworkFacts, adoptedConfig, adoptionOf, table } from "../../scripts/adopt";
+import { Adoption, NetworkFacts, adoptedConfig, adoptionOf, table } from "../../jobs/adopt";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, rawConfig, writeTempConfig } from "../helpers/config";
 

@@ -1,5 +1,5 @@
 import { NatProvider } from "../../constructs";
-import { costLine, devicesCost, costReport, monthlyNatCost, parseGb, pricesFor, providerTotal } from "../../scripts/cost";
+import { costLine, devicesCost, costReport, monthlyNatCost, parseGb, pricesFor, providerTotal } from "../../jobs/cost";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 
@@ -59,8 +59,9 @@ describe("cost", () => {
     expect(costLine(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")))).toBe(
       "Cost on AWS (ap-northeast-1, list price): about 8.36 USD per month for 1 NAT instance(s) (t4g.nano) with 100 GB; see make cost.",
     );
-    expect(parseGb(["--gb", "250"])).toBe(250);
-    expect(parseGb([])).toBe(100);
-    expect(() => parseGb(["--gb", "lots"])).toThrow(/--gb "lots" is not a number/);
+    expect(parseGb("250")).toBe(250);
+    expect(parseGb(undefined)).toBe(100);
+    expect(() => parseGb("lots")).toThrow(/--gb "lots" is not a number/);
+    expect(() => parseGb("")).toThrow(/--gb "" is not a number/);
   });
 });

@@ -1,6 +1,6 @@
 /** The app's use of the guard: the monthly cost beside a plan's counts, the config's allow-list, and the report formats. */
 import { decide, reviewPlan } from "@fixed-egress/guard";
-import { costHeadline, decideFor, headline, renderReview } from "../../scripts/plan-review";
+import { costHeadline, decideFor, headline, renderReview } from "../../jobs/plan-review";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 import { Res, TODAY, planOf, valuesAt } from "../helpers/plans";

@@ -1,5 +1,5 @@
 /** The progress line of make deploy: what Terraform is doing, read from its own output. */
-import { Progress } from "../../scripts/steps";
+import { Progress } from "../../jobs/steps";
 
 describe("Progress", () => {
   it("counts resources done of planned and names the one waited on the longest", () => {

@@ -28,26 +28,26 @@ describe(".github/workflows/plan.yml", () => {
 
   it("runs on changes of the jobs, the guard and the workflows too, and plans without the state lock", () => {
     const on = (parse(readFileSync(WORKFLOW, "utf8")) as { on: { pull_request: { paths: string[] } } }).on.pull_request.paths;
-    expect(on).toEqual(expect.arrayContaining(["scripts/**", "guard/**", ".github/**", "config/**", "constructs/**"]));
-    expect(steps().find((s) => s.id === "review")!.run).toContain("scripts/plan.ts --no-lock --sarif guard.sarif");
+    expect(on).toEqual(expect.arrayContaining(["jobs/**", "scripts/**", "guard/**", ".github/**", "config/**", "constructs/**"]));
+    expect(steps().find((s) => s.id === "review")!.run).toContain("jobs/main.ts plan --no-lock --sarif guard.sarif");
   });
 
   describe("its review step, as bash runs it", () => {
     const review = steps().find((s) => s.id === "review")!;
     const last = steps()[steps().length - 1];
 
-    /** Runs the step in a checkout whose `scripts/plan.ts` plays `outcome`; returns the step's output code and review.md. */
+    /** Runs the step in a checkout whose `jobs/main.ts` plays `outcome` (of `plan`); returns the step's output code and review.md. */
     function runStep(outcome: "passed" | "refused" | "failed") {
       const dir = mkdtempSync(join(tmpdir(), "fx-workflow-"));
       symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-      mkdirSync(join(dir, "scripts"));
+      mkdirSync(join(dir, "jobs"));
       mkdirSync(join(dir, "bin"));
       const plays = {
         passed: 'mkdirSync(".run/plans", { recursive: true }); writeFileSync(".run/plans/demo-network.tfplan", ""); console.log("## Terraform plan review\\n\\nNo egress IP changes.");',
         refused: 'console.log("## Terraform plan review\\n\\n**The egress path changes: this plan is refused.**"); process.exitCode = 1;',
         failed: 'console.log("==> demo-network: terraform plan"); console.error("terraform plan of demo-network failed: Error: reading EC2 VPC: AccessDenied"); process.exitCode = 1;',
       };
-      writeFileSync(join(dir, "scripts", "plan.ts"), `import { mkdirSync, writeFileSync } from "fs";\n${plays[outcome]}\n`);
+      writeFileSync(join(dir, "jobs", "main.ts"), `import { mkdirSync, writeFileSync } from "fs";\n${plays[outcome]}\n`);
       writeFileSync(join(dir, "bin", "terraform"), '#!/bin/sh\necho "Terraform will perform the following actions"\n', { mode: 0o755 });
       const output = join(dir, "github-output");
       writeFileSync(output, "");

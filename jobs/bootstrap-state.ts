@@ -4,7 +4,7 @@
  * (merged by Sid: other statements of a shared bucket are kept), and a lifecycle rule for our keys that
  * expires noncurrent versions and cleans up expired delete markers (other rules kept).
  * Idempotent: a second run changes nothing and says so. Serves real AWS and the emulator alike.
- * Usage: FIXED_EGRESS_CONFIG=config/x.json tsx scripts/bootstrap-state.ts
+ * Usage: FIXED_EGRESS_CONFIG=config/x.json tsx jobs/main.ts bootstrap
  */
 import {
   CreateBucketCommand,
@@ -26,8 +26,8 @@ import {
 } from "@aws-sdk/client-s3";
 import type { AppConfig } from "../stacks/config";
 import { clientSettings } from "./aws";
-import { fail } from "./cli";
-import { configFromEnv } from "./steps";
+import { Job, fail } from "./cli";
+import { configFromEnv } from "./app";
 
 const BLOCK_ALL = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
@@ -233,10 +233,15 @@ export async function existingStateOf(config: AppConfig, stack: string): Promise
   return found ? `s3://${bucket}/${key}` : undefined;
 }
 
-if (require.main === module) {
-  const { config } = configFromEnv();
-  bootstrapState(config).catch((err: Error) => fail(`bootstrap of the state bucket failed: ${err.message}`));
-}
+export const bootstrapJob: Job = {
+  summary: "create or check the S3 state bucket (versioning, encryption, TLS only, noncurrent versions expire)",
+  usage: "make bootstrap-state",
+  options: {},
+  run: async () => {
+    const { config } = configFromEnv();
+    await bootstrapState(config).catch((err: Error) => fail(`bootstrap of the state bucket failed: ${err.message}`));
+  },
+};
 
 /** One sentence for an SDK error; a dead endpoint is named, with how to start the emulator; missing credentials, with the usual ways to give them. */
 export function describeAwsError(err: unknown, config?: Pick<AppConfig, "emulator">): string {

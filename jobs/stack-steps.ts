@@ -8,7 +8,10 @@ import { bootstrapState, checkStateBucket } from "./bootstrap-state";
 import { fail } from "./cli";
 import { PlanJson, StackReview, parsePlan, reviewPlan } from "@fixed-egress/guard";
 import { NETWORK_CONTRACT } from "@fixed-egress/constructs";
-import { Progress, RUN_DIR, StepResult, failStep, say, shown, stackDir, step, synth } from "./steps";
+import { Progress, StepResult, say, step } from "./steps";
+import { RUN_DIR, shown, stackDir } from "./paths";
+import { failStep } from "./terraform-text";
+import { synth } from "./app";
 
 export const PLANS_DIR = join(RUN_DIR, "plans");
 

@@ -1,42 +1,8 @@
-/** Shared pieces of the command-line jobs: run a step with a visible phase, keep its log, fail in one sentence. */
+/** Running a job's steps: a command with a visible phase and its own log, one line per step. */
 import { spawn } from "child_process";
 import { appendFileSync, mkdirSync, writeFileSync } from "fs";
-import { join, relative } from "path";
-import { App } from "cdktf";
-import { buildStacks } from "../stacks";
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from "../stacks/config";
-import type { AppConfig } from "../stacks/config";
-import { fail } from "./cli";
-
-export const ROOT = join(__dirname, "..");
-export const RUN_DIR = process.env.FIXED_EGRESS_RUN_DIR ?? join(ROOT, ".run");
-/** Where cdktf writes the stacks (cdktf's --output). */
-export const OUTDIR = process.env.FIXED_EGRESS_OUTDIR ?? join(ROOT, "cdktf.out");
-export const stackDir = (stack: string) => join(OUTDIR, "stacks", stack);
-/** A path as the user would type it: relative inside the project, absolute outside it. */
-export const shown = (path: string) => (relative(ROOT, path).startsWith("..") ? path : relative(ROOT, path));
-
-/** The config named by FIXED_EGRESS_CONFIG (or the default), or exit with its problems. */
-export function configFromEnv(): { file: string; config: AppConfig } {
-  const file = process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG;
-  try {
-    return { file, config: loadConfig(file) };
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
-}
-
-/** Synthesizes both stacks into OUTDIR in this process (what `cdktf synth` runs, without its ~1.5 s of start-up). */
-export function synth(config: AppConfig): void {
-  const started = Date.now();
-  say("==> synth");
-  const app = new App({ outdir: OUTDIR });
-  buildStacks(app, config);
-  app.synth();
-  say(`    done in ${((Date.now() - started) / 1000).toFixed(1)} s (${OUTDIR})`);
-}
-
+import { join } from "path";
+import { ROOT, RUN_DIR } from "./paths";
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -151,47 +117,4 @@ export function step(label: string, cmd: string, args: string[], log: string, { 
       resolve({ code: code ?? 1, output, stdout });
     });
   });
-}
-
-/** Terminal output without colour codes and cursor moves (cdktf's spinner). */
-// eslint-disable-next-line no-control-regex
-const plainText = (output: string) => output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
-
-/** Terraform's own error lines from a cdktf/terraform log, without spinners and colour codes. */
-export function terraformErrors(output: string): string {
-  const lines = plainText(output).split("\n").map((l) => l.replace(/^\s*(\S+\s+)?[│╷╵]\s?/, "").trimEnd());
-  const start = lines.findIndex((l) => /Error:/.test(l));
-  return start < 0 ? lines.filter(Boolean).slice(-15).join("\n") : lines.slice(start, start + 15).filter(Boolean).join("\n");
-}
-
-/** What Terraform said it did: "no changes" or its "Apply complete!/Destroy complete!" line. */
-export function terraformOutcome(output: string): string {
-  const plain = plainText(output);
-  if (/No changes\./.test(plain)) return "no changes";
-  const m = /(Apply complete!|Destroy complete!)[^\n]*/.exec(plain);
-  return m ? m[0].trim() : "finished";
-}
-
-/**
- * When Terraform could not take the state lock: who holds it and how to release it. A crashed apply
- * leaves its lock behind; only its owner, or someone sure nothing runs, should release it.
- */
-export function lockHint(output: string, dir: string): string | undefined {
-  const plain = plainText(output);
-  if (!/Error acquiring the state lock/.test(plain)) return undefined;
-  const info = plain.slice(plain.indexOf("Lock Info:"));
-  const field = (name: string) => new RegExp(`^[\\s│]*${name}:[ \\t]+(\\S[^\\n│]*)`, "m").exec(info)?.[1]?.trim();
-  const id = field("ID") ?? "<lock id>";
-  const who = field("Who");
-  const created = field("Created");
-  return [
-    `The state is locked (lock ${id}${who ? `, held by ${who}` : ""}${created ? ` since ${created}` : ""}).`,
-    "If no other apply is running (a crashed or killed one leaves its lock), release it with:",
-    `  scripts/tf-env.sh terraform -chdir=${shown(dir) || "."} force-unlock -force ${id}`,
-  ].join("\n");
-}
-
-export function failStep(what: string, r: StepResult, dir?: string): never {
-  const hint = dir ? lockHint(r.output, dir) : undefined;
-  return fail(`${what} failed:\n${hint ?? terraformErrors(r.output)}`);
 }

@@ -2,13 +2,13 @@
  * Monthly cost of a config's egress before it exists, from config/prices.json: the NAT devices of both
  * providers side by side for the config's NAT count (priced here by what each device is billed as: NatDevice.billing),
  * and the internet data transfer out, which is billed the same with either and so stays outside both totals.
- * Usage: tsx scripts/cost.ts [--gb N]      (make cost GB=N)
+ * Usage: tsx jobs/main.ts cost [--gb N]      (make cost GB=N)
  */
 import { NatBilling, NatProvider, natDeviceCount } from "@fixed-egress/constructs";
 import prices from "../config/prices.json";
-import { ConfigError, DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
+import { DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
-import { fail } from "./cli";
+import { Job, JobValues, fail } from "./cli";
 
 /** List prices of one region (config/prices.json). */
 export interface Prices {
@@ -129,19 +129,20 @@ export function costLine(config: AppConfig, gbPerMonth = 100): string {
   return `Cost on AWS (${config.region}, list price): about ${usd(total)} per month for ${devices} ${what} with ${gbPerMonth} GB; see make cost.`;
 }
 
-export function parseGb(argv: string[]): number {
-  const i = argv.indexOf("--gb");
-  if (i < 0) return 100;
-  const v = Number(argv[i + 1]);
-  if (!Number.isFinite(v) || v < 0) throw new Error(`--gb "${argv[i + 1] ?? ""}" is not a number of GB per month; give one such as --gb 100`);
+/** `--gb N`: GB a month through the NAT (default 100). */
+export function parseGb(value: string | undefined): number {
+  if (value === undefined) return 100;
+  const v = Number(value);
+  if (value.trim() === "" || !Number.isFinite(v) || v < 0) fail(`--gb "${value}" is not a number of GB per month; give one such as --gb 100`, 2);
   return v;
 }
 
-if (require.main === module) {
-  try {
+export const costJob: Job = {
+  summary: "the monthly cost of the config's NAT, gateway and instance side by side",
+  usage: "make cost [GB=<GB a month>]",
+  options: { gb: { type: "string" } },
+  run: async (values: JobValues) => {
     const config = loadConfig(process.env.FIXED_EGRESS_CONFIG || DEFAULT_CONFIG);
-    process.stdout.write(costReport(config, parseGb(process.argv.slice(2))) + "\n");
-  } catch (err) {
-    fail(err instanceof ConfigError ? err.message : (err as Error).message);
-  }
-}
+    process.stdout.write(costReport(config, parseGb(values.gb as string | undefined)) + "\n");
+  },
+};

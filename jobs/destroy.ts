@@ -4,18 +4,19 @@
  * stack after the app stack is gone, so nothing starts unless the user says what to do:
  *   --release-egress-ips   destroy everything, the egress IPs too (the protection is lifted for this run)
  *   --app-only             destroy the app stack only; the network and its IPs stay
- * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/destroy.ts [flag]   (make destroy ARGS=…)
+ * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx jobs/main.ts destroy [flag]   (make destroy ARGS=…)
  */
 import { stackNames } from "../stacks";
 import type { AppConfig } from "../stacks";
-import { fail } from "./cli";
-import { configFromEnv, failStep, say, stackDir, step, synth, terraformOutcome } from "./steps";
-
-const FLAGS = ["--release-egress-ips", "--app-only"];
+import { Job, JobValues, fail } from "./cli";
+import { configFromEnv, synth } from "./app";
+import { failStep, terraformOutcome } from "./terraform-text";
+import { say, step } from "./steps";
+import { stackDir } from "./paths";
 
 /** Why destroy must not start, or undefined: the protected egress IPs would stop it halfway. */
-export function protectedStop(config: AppConfig, flags: string[]): string | undefined {
-  if (!config.network.protectEgressIps || flags.length > 0) return undefined;
+export function protectedStop(config: AppConfig, flags: { releaseEgressIps?: boolean; appOnly?: boolean }): string | undefined {
+  if (!config.network.protectEgressIps || flags.releaseEgressIps || flags.appOnly) return undefined;
   const network = stackNames(config).network;
   return [
     `${network} protects its Elastic IPs (protectEgressIps: true): Terraform would refuse to destroy them after the app stack is gone, so nothing was destroyed.`,
@@ -24,15 +25,14 @@ export function protectedStop(config: AppConfig, flags: string[]): string | unde
   ].join("\n");
 }
 
-async function main(): Promise<void> {
-  const flags = process.argv.slice(2);
-  const unknown = flags.filter((f) => !FLAGS.includes(f));
-  if (unknown.length > 0) fail(`unknown option ${unknown[0]}; make destroy takes ${FLAGS.join(" or ")}`, 2);
+async function destroy(values: JobValues): Promise<void> {
+  const flags = { releaseEgressIps: values["release-egress-ips"] === true, appOnly: values["app-only"] === true };
+  if (flags.releaseEgressIps && flags.appOnly) fail("--release-egress-ips and --app-only contradict each other (the first destroys the network, the second keeps it); give one", 2);
   const { config: loaded } = configFromEnv();
   const stop = protectedStop(loaded, flags);
   if (stop) fail(stop);
   // Lifted for this run only: the user asked for the IPs to go.
-  const config = flags.includes("--release-egress-ips") ? { ...loaded, network: { ...loaded.network, protectEgressIps: false } } : loaded;
+  const config = flags.releaseEgressIps ? { ...loaded, network: { ...loaded.network, protectEgressIps: false } } : loaded;
   if (config.emulator) {
     const up = await fetch(`${config.emulator.endpoint}/moto-api/`).then(() => true, () => false);
     if (!up) {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   synth(config);
   // Terraform directly: the same init and destroy cdktf would run, without its start-up per stack.
   // Both inits run at once; the destroys run app first (the network cannot go while the function uses it).
-  const order = flags.includes("--app-only") ? [names.app] : [names.app, names.network];
+  const order = flags.appOnly ? [names.app] : [names.app, names.network];
   const inits = await Promise.all(
     order.map((stack) => step(`${stack}: terraform init`, "terraform", [`-chdir=${stackDir(stack)}`, "init", "-input=false", "-no-color"], `destroy-${stack}-init`)),
   );
@@ -58,4 +58,9 @@ async function main(): Promise<void> {
   say(`Destroyed ${order.join(" and ")}. The state bucket stays; ${config.emulator ? "stop the emulator with: make emulator-stop" : "delete it by hand if you no longer need it"}.`);
 }
 
-if (require.main === module) main().catch((err) => fail(`destroy failed: ${err instanceof Error ? err.message : String(err)}`));
+export const destroyJob: Job = {
+  summary: "destroy both stacks, the app first (--release-egress-ips or --app-only when the egress IPs are protected)",
+  usage: "make destroy [ARGS=--release-egress-ips | ARGS=--app-only]",
+  options: { "release-egress-ips": { type: "boolean" }, "app-only": { type: "boolean" } },
+  run: destroy,
+};

@@ -4,27 +4,25 @@
  * egress path is refused (nothing applied) unless --allow-egress-change, or unless every egress IP after it is in
  * the config's network.allowListedEgressIps; the app stack is planned after the network is applied.
  * Every applied plan's review is kept under .run/reviews/. Prints the egress IPs to allow-list.
- * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx scripts/demo.ts [--no-bootstrap] [--allow-egress-change]
+ * Usage: FIXED_EGRESS_CONFIG=config/local.json tsx jobs/main.ts deploy [--no-bootstrap] [--allow-egress-change]
  *   make demo: with the bootstrap; make deploy: --no-bootstrap (a missing bucket is an error).
  */
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
-import { fail } from "./cli";
+import { Job, JobValues, fail } from "./cli";
 import { costLine } from "./cost";
 import { decideFor, headline, priorIds, renderReview } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
 import { applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
-import { RUN_DIR, configFromEnv, say, shown, terraformOutcome } from "./steps";
+import { RUN_DIR, shown } from "./paths";
+import { configFromEnv } from "./app";
+import { say } from "./steps";
+import { terraformOutcome } from "./terraform-text";
 
-const FLAGS = ["--no-bootstrap", "--allow-egress-change"];
-
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const unknown = argv.filter((a) => !FLAGS.includes(a));
-  if (unknown.length > 0) fail(`unknown option ${unknown[0]}; the options are ${FLAGS.join(", ")}`, 2);
-  const allowed = argv.includes("--allow-egress-change");
-  const isDeploy = argv.includes("--no-bootstrap");
+async function deploy(values: JobValues): Promise<void> {
+  const allowed = values["allow-egress-change"] === true;
+  const isDeploy = values["no-bootstrap"] === true;
   const { file, config } = configFromEnv();
   const names = stackNames(config);
   const envPrefix = file === DEFAULT_CONFIG ? "" : `FIXED_EGRESS_CONFIG=${file} `;
@@ -78,4 +76,9 @@ async function main(): Promise<void> {
   say(`Tear down with: ${envPrefix}make destroy`);
 }
 
-main().catch((err) => fail(`deploy failed: ${err instanceof Error ? err.message : String(err)}`));
+export const deployJob: Job = {
+  summary: "plan, review and apply both stacks (make demo bootstraps the state bucket first; make deploy does not)",
+  usage: "make demo | make deploy [ARGS=--allow-egress-change]  (tsx jobs/main.ts deploy [--no-bootstrap] [--allow-egress-change])",
+  options: { "no-bootstrap": { type: "boolean" }, "allow-egress-change": { type: "boolean" } },
+  run: deploy,
+};

@@ -4,11 +4,12 @@
  * when nothing drifted, 2 when something did (1 on an error). `make deploy` puts the drifted resources back.
  */
 import { renderDriftMarkdown, reviewDrift } from "@fixed-egress/guard";
-import { fail } from "./cli";
+import { Job } from "./cli";
 import { planStack, readyStacks } from "./stack-steps";
-import { configFromEnv, say } from "./steps";
+import { configFromEnv } from "./app";
+import { say } from "./steps";
 
-async function main(): Promise<void> {
+async function drift(): Promise<number> {
   const { config } = configFromEnv();
   const stacks = await readyStacks(config, "drift");
   // Refresh-only plans change nothing, so both stacks are read at once.
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
   say("");
   say(renderDriftMarkdown(drifts).trimEnd());
   if (drifted) say("make deploy puts them back as the config says (after its review); or change the config to match.");
-  process.exitCode = drifted ? 2 : 0;
+  return drifted ? 2 : 0;
 }
 
-main().catch((err) => fail(`drift failed: ${err instanceof Error ? err.message : String(err)}`));
+export const driftJob: Job = {
+  summary: "what changed outside Terraform, egress first (exit 2 when something drifted)",
+  usage: "make drift",
+  options: {},
+  run: drift,
+};

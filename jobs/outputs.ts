@@ -2,10 +2,12 @@
 import { existsSync } from "fs";
 import { join } from "path";
 import { stackNames } from "../stacks";
-import { fail } from "./cli";
-import { configFromEnv, stackDir, step } from "./steps";
+import { Job, fail } from "./cli";
+import { configFromEnv } from "./app";
+import { stackDir } from "./paths";
+import { step } from "./steps";
 
-async function main(): Promise<void> {
+async function outputs(): Promise<void> {
   const { config } = configFromEnv();
   for (const stack of Object.values(stackNames(config))) {
     const dir = stackDir(stack);
@@ -16,4 +18,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => fail(String(err)));
+export const outputsJob: Job = { summary: "the outputs of both deployed stacks", usage: "npm run outputs", options: {}, run: outputs };
