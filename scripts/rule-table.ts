@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { RULES } from "@fixed-egress/guard";
 
-export const DOCS = [join(__dirname, "..", "guard", "README.md"), join(__dirname, "..", "README.md")];
+export const DOCS = [join(__dirname, "..", "guard", "README.md"), join(__dirname, "..", "docs", "guard.md")];
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 

@@ -52,14 +52,14 @@ describe("the packed library", () => {
   it("declares its peers and only what it loads itself", () => {
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "@fixed-egress", "constructs", "package.json"), "utf8"));
     expect(pkg.name).toBe("@fixed-egress/constructs");
-    expect(pkg.version).toBe("0.3.0");
+    expect(pkg.version).toBe("0.4.0");
     expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", cdktf: "^0.21.0", constructs: "^10.4.2" });
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["esbuild", "fflate"]);
   });
 
   it("publishes cleanly (npm publish --dry-run)", () => {
     const r = execFileSync("npm", ["publish", "--dry-run", "-w", "@fixed-egress/constructs"], { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
-    expect(r).toContain("@fixed-egress/constructs@0.3.0");
+    expect(r).toContain("@fixed-egress/constructs@0.4.0");
   });
 });
 

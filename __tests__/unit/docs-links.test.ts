@@ -1,0 +1,45 @@
+/** README and docs/: every relative link resolves (file and heading), every `make` target they name exists. */
+import { existsSync, readFileSync, readdirSync } from "fs";
+import { dirname, join, relative, resolve } from "path";
+import { ROOT } from "../helpers/config";
+
+const PAGES = [join(ROOT, "README.md"), ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => join(ROOT, "docs", f))];
+const TARGETS = new Set([...readFileSync(join(ROOT, "Makefile"), "utf8").matchAll(/^([a-z][a-z0-9-]*):/gm)].map((m) => m[1]));
+
+/** GitHub's anchor of a heading: lowercase, punctuation dropped, spaces to hyphens. */
+const slug = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, "").replace(/ /g, "-");
+const anchorsOf = (file: string) => new Set([...readFileSync(file, "utf8").matchAll(/^#{1,6} (.+)$/gm)].map((m) => slug(m[1])));
+/** Text outside fenced code blocks (a `#` in a shell example is no heading, a link in output no link). */
+const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, "");
+
+describe("README and docs/", () => {
+  it("has the pages README points to", () => {
+    expect(PAGES.map((p) => relative(ROOT, p)).sort()).toEqual(
+      ["README.md", "docs/adoption.md", "docs/commands.md", "docs/constructs.md", "docs/emulator.md", "docs/guard.md", "docs/nat.md", "docs/state.md", "docs/tests.md", "docs/troubleshooting.md"].sort(),
+    );
+  });
+
+  it.each(PAGES.map((p) => [relative(ROOT, p), p]))("%s: every relative link leads to a file and, with #, to a heading in it", (_name, page) => {
+    const links = [...prose(readFileSync(page, "utf8")).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+    const broken = links.filter((link) => {
+      const [path, anchor] = link.split("#");
+      const target = path === "" ? page : resolve(dirname(page), path);
+      if (!existsSync(target)) return true;
+      return anchor !== undefined && target.endsWith(".md") && !anchorsOf(target).has(anchor);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it.each(PAGES.map((p) => [relative(ROOT, p), p]))("%s: every make target it names is in the Makefile", (_name, page) => {
+    const named = [...readFileSync(page, "utf8").matchAll(/\bmake ([a-z][a-z0-9-]*)/g)].map((m) => m[1]);
+    expect(named.filter((t) => !TARGETS.has(t))).toEqual([]);
+  });
+
+  it("would catch a broken link and an unknown target", () => {
+    expect(existsSync(resolve(ROOT, "docs", "nonexistent.md"))).toBe(false);
+    expect(anchorsOf(join(ROOT, "docs", "guard.md")).has("the-guard-in-your-pipeline")).toBe(true);
+    expect(anchorsOf(join(ROOT, "docs", "guard.md")).has("the-guard-in-your-pipelines")).toBe(false);
+    expect(TARGETS.has("deploy")).toBe(true);
+    expect(TARGETS.has("reports")).toBe(false);
+  });
+});
