@@ -35,6 +35,15 @@ describe("README and docs/", () => {
     expect(named.filter((t) => !TARGETS.has(t))).toEqual([]);
   });
 
+  it("help, the command sheet, names every npm script, and only make targets and npm scripts that exist", () => {
+    const help = readFileSync(join(ROOT, "help"), "utf8");
+    const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>);
+    const named = [...help.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
+    expect(named.filter((n) => !scripts.includes(n))).toEqual([]);
+    expect(scripts.filter((n) => !named.includes(n) && !["test", "pretest"].includes(n) && !help.includes(`npm run ${n.split(":")[0]}`) && !help.includes(n))).toEqual([]);
+    expect([...help.matchAll(/\bmake ([a-z][a-z0-9-]*)/g)].map((m) => m[1]).filter((t) => !TARGETS.has(t))).toEqual([]);
+  });
+
   it("would catch a broken link and an unknown target", () => {
     expect(existsSync(resolve(ROOT, "docs", "nonexistent.md"))).toBe(false);
     expect(anchorsOf(join(ROOT, "docs", "guard.md")).has("the-guard-in-your-pipeline")).toBe(true);
