@@ -17,11 +17,21 @@ export interface AdoptedRouteTable extends AdoptedResource {
   readonly main?: boolean;
 }
 
+/** An Elastic IP an adopted NAT Gateway holds besides its primary one. */
+export interface AdoptedAddress {
+  /** its allocation (eipalloc-…), imported: the address stays on the gateway */
+  readonly allocationId: string;
+  /** its tags today. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
 export interface AdoptedNatGateway extends AdoptedResource {
-  /** the allocation of its Elastic IP (eipalloc-…), imported too: the egress IP stays */
+  /** the allocation of its primary Elastic IP (AWS marks it IsPrimary), imported too: the egress IP stays */
   readonly allocationId: string;
   /** the Elastic IP's tags today. @default {} */
   readonly eipTags?: Record<string, string>;
+  /** its secondary Elastic IPs, every one kept (each is an egress IP). @default [] */
+  readonly secondaryAddresses?: AdoptedAddress[];
 }
 
 /**
@@ -131,5 +141,11 @@ export function checkAdoption(
     checkPattern(p, `adopt.natGateways[${i}].allocationId`, n.allocationId, awsIdPattern("eipalloc"), 'give the allocation id of its Elastic IP, such as "eipalloc-0a1b2c3d4e5f67890"');
     tagProblems(p, `adopt.natGateways[${i}].tags`, n.tags);
     tagProblems(p, `adopt.natGateways[${i}].eipTags`, n.eipTags);
+    (n.secondaryAddresses ?? []).forEach((a, k) => {
+      const field = `adopt.natGateways[${i}].secondaryAddresses[${k}]`;
+      checkPattern(p, `${field}.allocationId`, a.allocationId, awsIdPattern("eipalloc"), 'give the allocation id of a secondary Elastic IP, such as "eipalloc-0a1b2c3d4e5f67890"');
+      if (a.allocationId === n.allocationId) p.add(`${field}.allocationId`, `"${a.allocationId}" is the gateway's primary allocation; list only its other addresses here`);
+      tagProblems(p, `${field}.tags`, a.tags);
+    });
   });
 }

@@ -18,7 +18,7 @@ import { addFlowLogs } from "./flow-logs";
 import { NETWORK_CONTRACT, NETWORK_OUTPUTS } from "./contract";
 import { ValidationError } from "./errors";
 import { moveFromLegacyId } from "./legacy-ids";
-import { FixedEgressNetworkProps, NetworkPlan, RouteTablePlan, ZonePlan, planNetwork } from "./network-plan";
+import { DevicePlan, EgressAllocation, FixedEgressNetworkProps, NetworkPlan, RouteTablePlan, ZonePlan, planNetwork } from "./network-plan";
 import { NatDevice, NatProvider } from "./nat-provider";
 import { mergeTags } from "./tags";
 
@@ -177,13 +177,18 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       name,
       vpcId: this.vpcId,
       privateSubnetCidrs: plan.zones.map((z) => z.privateCidr),
-      devices: plan.devices.map((d) => ({
-        zone: d.zone,
-        publicSubnetId: publicSubnets.get(d.zone)!.id,
-        adopted: d.adoptedNatGateway,
-        legacyIndex: d.legacyIndex,
-        ...this.elasticIp(natScope, d, tags),
-      })),
+      devices: plan.devices.map((d) => {
+        const secondaries = d.secondaries.map((a, k) => this.elasticIp(natScope, d, a, k + 1, tags));
+        return {
+          zone: d.zone,
+          publicSubnetId: publicSubnets.get(d.zone)!.id,
+          adopted: d.adoptedNatGateway,
+          legacyIndex: d.legacyIndex,
+          ...this.elasticIp(natScope, d, d.allocation, 0, tags),
+          secondaryAllocationIds: secondaries.map((s) => s.allocationId),
+          secondaryPublicIps: secondaries.map((s) => s.publicIp),
+        };
+      }),
       // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
       dependsOn: [...publicDefaults, ...(this.internetGateway ? [this.internetGateway] : [])],
       tags,
@@ -235,19 +240,22 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     );
   }
 
-  /** The Elastic IP a device holds: created here (`eip-<zone>`), brought, or adopted with its NAT Gateway. */
-  private elasticIp(scope: Construct, d: NetworkPlan["devices"][number], tags: Tags): { allocationId: string; publicIp: string } {
-    const a = d.allocation;
+  /**
+   * An Elastic IP a device holds: created here, brought, or adopted with its NAT Gateway. The primary (`n` 0) is
+   * `eip-<zone>`; a created secondary `eip-<zone>-<n>`; an adopted secondary is keyed by its allocation.
+   */
+  private elasticIp(scope: Construct, d: DevicePlan, a: EgressAllocation, n: number, tags: Tags): { allocationId: string; publicIp: string } {
     if (a.kind === "brought") return { allocationId: a.allocationId, publicIp: new DataAwsEip(scope, `brought-eip-${d.zone}`, { id: a.allocationId }).publicIp };
+    const id = n === 0 ? `eip-${d.zone}` : a.kind === "adopted" ? `eip-${a.allocationId}` : `eip-${d.zone}-${n}`;
     const eip = adoptInto(
-      new Eip(scope, `eip-${d.zone}`, {
+      new Eip(scope, id, {
         domain: "vpc",
         lifecycle: this.plan.protectEgressIps ? { preventDestroy: true } : undefined,
-        tags: tags(`egress-${this.plan.name}-${d.zone}`, a.kind === "adopted" ? a.tags : undefined),
+        tags: tags(`egress-${this.plan.name}-${d.zone}${n === 0 ? "" : `-${n}`}`, a.kind === "adopted" ? a.tags : undefined),
       }),
       a.kind === "adopted" ? a.allocationId : undefined,
     );
-    moveFromLegacyId(eip, `eip-${d.legacyIndex}`);
+    if (n === 0) moveFromLegacyId(eip, `eip-${d.legacyIndex}`);
     this.eips.push(eip);
     return { allocationId: eip.allocationId, publicIp: eip.publicIp };
   }

@@ -1,6 +1,6 @@
 export { FixedEgressNetwork, networkOutputs } from "./fixed-egress-network";
 export type { IPrivateNetwork } from "./fixed-egress-network";
-export { NETWORK_DEFAULTS, NAME_PATTERN, planNetwork, validateNetworkProps } from "./network-plan";
+export { NETWORK_DEFAULTS, NAME_PATTERN, MAX_SECONDARY_ADDRESSES, planNetwork, validateNetworkProps } from "./network-plan";
 export type {
   FixedEgressNetworkProps,
   FlowLogsProps,
@@ -13,7 +13,7 @@ export type {
 } from "./network-plan";
 export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition } from "./contract";
 export type { NetworkOutputKey } from "./contract";
-export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway } from "./adopt";
+export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway, AdoptedAddress } from "./adopt";
 export { routeImportId } from "./adopt";
 export { moveFromLegacyId } from "./legacy-ids";
 export {

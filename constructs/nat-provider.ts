@@ -53,6 +53,9 @@ export interface NatDevicePlacement {
   readonly publicSubnetId: string;
   readonly allocationId: string;
   readonly publicIp: string;
+  /** the Elastic IPs it holds besides (none unless the provider's `maxAddressesPerDevice` allows them) */
+  readonly secondaryAllocationIds: string[];
+  readonly secondaryPublicIps: string[];
   /** an existing NAT Gateway to import (adoption) @default - a new device */
   readonly adopted?: AdoptedResource;
   /** its zone's position in `availabilityZones`, for `moveFromLegacyId` of ids before 0.4.0 (new providers ignore it) */
@@ -108,6 +111,9 @@ export abstract class NatProvider {
   /** What each device is billed as. */
   public abstract readonly billing: NatBilling;
 
+  /** How many Elastic IPs one device can send from (secondary addresses are refused beyond it). */
+  public readonly maxAddressesPerDevice: number = 1;
+
   /** Creates one device per placement under `scope`. */
   public abstract createDevices(scope: Construct, options: NatDevicesOptions): NatDevice[];
 
@@ -121,6 +127,8 @@ export abstract class NatProvider {
 export class NatGatewayProvider extends NatProvider {
   public readonly kind = "gateway";
   public readonly billing = { item: "nat-gateway" } as const;
+  /** AWS's ceiling per public NAT Gateway (2 until a quota increase). */
+  public readonly maxAddressesPerDevice = 8;
   public readonly gateways: NatGateway[] = [];
 
   public createDevices(scope: Construct, o: NatDevicesOptions): NatDevice[] {
@@ -128,6 +136,8 @@ export class NatGatewayProvider extends NatProvider {
       const gateway = adoptInto(
         new NatGateway(scope, `gateway-${d.zone}`, {
           allocationId: d.allocationId,
+          // Added or removed in place (AssociateNatGatewayAddress): the gateway and its primary address stay.
+          secondaryAllocationIds: d.secondaryAllocationIds.length > 0 ? d.secondaryAllocationIds : undefined,
           connectivityType: "public",
           subnetId: d.publicSubnetId,
           tags: o.tags(`nat-${o.name}-${d.zone}`, d.adopted?.tags),
@@ -138,7 +148,13 @@ export class NatGatewayProvider extends NatProvider {
       );
       moveFromLegacyId(gateway, `gateway-${d.legacyIndex}`);
       this.gateways.push(gateway);
-      return { zone: d.zone, routeTarget: { natGatewayId: gateway.id }, allocationIds: [d.allocationId], publicIps: [d.publicIp], billing: this.billing };
+      return {
+        zone: d.zone,
+        routeTarget: { natGatewayId: gateway.id },
+        allocationIds: [d.allocationId, ...d.secondaryAllocationIds],
+        publicIps: [d.publicIp, ...d.secondaryPublicIps],
+        billing: this.billing,
+      };
     });
   }
 

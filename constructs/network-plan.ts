@@ -1,65 +1,12 @@
 import { Token } from "cdktf";
-import { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
+import { AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
 import { Problem } from "./errors";
 import { NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
-import { Problems, awsIdPattern, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
+import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
+import { Problems, awsIdPattern, checkInteger, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
-export interface FlowLogsProps {
-  /** Days CloudWatch Logs keeps the flow logs. @default 30 */
-  readonly retentionDays?: number;
-}
-
-export interface FixedEgressNetworkProps {
-  /** Prefix of every Name tag (`public-<name>-<az>`, `private-routing-<name>-<az>`, …). Lowercase letters, digits, hyphens. */
-  readonly name: string;
-  /**
-   * IPv4 range of a new VPC. With `existingVpcId`, the existing VPC's range, used only to check that subnets fit.
-   * @default "10.0.0.0/16" for a new VPC; no containment check for an existing one
-   */
-  readonly vpcCidr?: string;
-  /** Build inside this VPC instead of creating one. @default - a new VPC */
-  readonly existingVpcId?: string;
-  /**
-   * The existing VPC's Internet Gateway; only with `existingVpcId`.
-   * @default - a new Internet Gateway for a new VPC; for an existing VPC, the one attached to it (looked up)
-   */
-  readonly existingInternetGatewayId?: string;
-  /** Availability zones, one public and one private subnet each. Each zone's resources are keyed by its name. */
-  readonly availabilityZones: string[];
-  /** One CIDR per AZ, same order as `availabilityZones`. */
-  readonly publicSubnetCidrs: string[];
-  /** One CIDR per AZ, same order as `availabilityZones`. The function runs here. */
-  readonly privateSubnetCidrs: string[];
-  /** Where NAT devices go: one in the first zone for all zones, or one in every zone (for any provider). @default "single" */
-  readonly natPlacement?: NatPlacement;
-  /** @deprecated since 0.4.0: the old name of `natPlacement` (it never meant NAT Gateways only); removed in 0.5.0. */
-  readonly natGateways?: NatPlacement;
-  /** Who does the NAT: `NatProvider.gateway()` (managed NAT Gateways), `NatProvider.instance({ instanceType })`, or your own. @default NatProvider.gateway() */
-  readonly natProvider?: NatProvider;
-  /**
-   * Existing Elastic IP allocations for the NAT devices (one per device, in zone order), so the egress IPs outlive this stack.
-   * @default - new Elastic IPs, owned by this construct
-   */
-  readonly eipAllocationIds?: string[];
-  /** `prevent_destroy` on the Elastic IPs this construct creates: a plan that would release one fails. @default false */
-  readonly protectEgressIps?: boolean;
-  /** Public subnets give instances a public IP on launch. @default false */
-  readonly mapPublicIpOnLaunch?: boolean;
-  /** A free S3 gateway endpoint on the private route tables, so S3 traffic skips the NAT's per-GB charge. @default true */
-  readonly s3Endpoint?: boolean;
-  /** VPC flow logs to CloudWatch Logs. @default - none */
-  readonly flowLogs?: FlowLogsProps;
-  /** Tags on every resource, after `Name`. @default {} */
-  readonly tags?: Record<string, string>;
-  /**
-   * A network built by hand, adopted by Terraform import blocks in the shape it has: subnets, route tables
-   * (shared ones stay shared; the VPC's main route table keeps its implicit associations), their 0.0.0.0/0
-   * routes and associations, NAT Gateways and their Elastic IPs (the egress IPs stay). Existing tags are
-   * kept; only this construct's tags are added. Needs `existingVpcId`.
-   * @default - every resource is created
-   */
-  readonly adopt?: AdoptedNetwork;
-}
+export type { FixedEgressNetworkProps, FlowLogsProps } from "./network-props";
+export { NAME_PATTERN };
 
 /** Every default of the network, in one place: the construct, the config schema (a test compares) and the docs read these. */
 export const NETWORK_DEFAULTS = {
@@ -70,9 +17,11 @@ export const NETWORK_DEFAULTS = {
   mapPublicIpOnLaunch: false,
   s3Endpoint: true,
   flowLogRetentionDays: 30,
+  natGatewaySecondaryEips: 0,
 } as const;
 
-export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+/** AWS's ceiling of Elastic IPs per public NAT Gateway is 8 (2 until a quota increase): the primary and 7 more. */
+export const MAX_SECONDARY_ADDRESSES = 7;
 
 /** One availability zone of the network: its subnets, and the resources to import there when adopting. */
 export interface ZonePlan {
@@ -110,10 +59,12 @@ export type EgressAllocation =
   | { readonly kind: "brought"; readonly allocationId: string }
   | { readonly kind: "adopted"; readonly allocationId: string; readonly tags?: Record<string, string> };
 
-/** One NAT device: its zone, its address, and the existing NAT Gateway to import when adopting. */
+/** One NAT device: its zone, its addresses, and the existing NAT Gateway to import when adopting. */
 export interface DevicePlan {
   readonly zone: string;
   readonly allocation: EgressAllocation;
+  /** its secondary addresses: created (`natGatewaySecondaryEips`) or adopted with the gateway */
+  readonly secondaries: EgressAllocation[];
   /** @default - a new device */
   readonly adoptedNatGateway?: AdoptedResource;
   readonly legacyIndex: number;
@@ -134,6 +85,7 @@ export interface NetworkPlan {
   readonly devices: DevicePlan[];
   readonly natPlacement: NatPlacement;
   readonly natProvider: NatProvider;
+  readonly natGatewaySecondaryEips: number;
   readonly protectEgressIps: boolean;
   readonly mapPublicIpOnLaunch: boolean;
   readonly s3Endpoint: boolean;
@@ -183,6 +135,7 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
         : ({ kind: "new" } as const),
     natPlacement: placement,
     natProvider,
+    natGatewaySecondaryEips: props.natGatewaySecondaryEips ?? NETWORK_DEFAULTS.natGatewaySecondaryEips,
     protectEgressIps: props.protectEgressIps ?? NETWORK_DEFAULTS.protectEgressIps,
     mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? NETWORK_DEFAULTS.mapPublicIpOnLaunch,
     s3Endpoint: props.s3Endpoint ?? NETWORK_DEFAULTS.s3Endpoint,
@@ -234,6 +187,16 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
     });
   }
   if (props.flowLogs) checkRetention(p, "flowLogs.retentionDays", props.flowLogs.retentionDays);
+  const extra = base.natGatewaySecondaryEips;
+  checkInteger(p, "natGatewaySecondaryEips", extra, 0, MAX_SECONDARY_ADDRESSES, "addresses");
+  const adoptedExtra = Math.max(0, ...(adopt?.natGateways ?? []).map((n) => n.secondaryAddresses?.length ?? 0));
+  const perDevice = 1 + Math.max(extra, adoptedExtra);
+  if (perDevice > 1 && natProvider.maxAddressesPerDevice < perDevice) {
+    p.add(extra > 0 ? "natGatewaySecondaryEips" : "adopt.natGateways", `asks for ${perDevice} addresses per NAT device, but natProvider "${natProvider.kind}" holds ${natProvider.maxAddressesPerDevice}; use NatProvider.gateway(), or leave the secondary addresses out`);
+  }
+  if (extra > 0 && adopt !== undefined) {
+    p.add("natGatewaySecondaryEips", "is set with adopt; an adopted NAT Gateway keeps the addresses it has (adopt.natGateways[].secondaryAddresses): add more after adoption, in a reviewed change");
+  }
   if (p.list.length > 0) return { ...empty, problems: p.list };
 
   const zones: ZonePlan[] = azs.map((zone, i) => ({
@@ -252,7 +215,10 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
       : brought
         ? { kind: "brought", allocationId: brought }
         : { kind: "new" };
-    return { zone, allocation, adoptedNatGateway: adopted && { id: adopted.id, tags: adopted.tags }, legacyIndex: i };
+    const secondaries: EgressAllocation[] = adopted
+      ? (adopted.secondaryAddresses ?? []).map((a) => ({ kind: "adopted", allocationId: a.allocationId, tags: a.tags }))
+      : Array.from({ length: extra }, () => ({ kind: "new" }));
+    return { zone, allocation, secondaries, adoptedNatGateway: adopted && { id: adopted.id, tags: adopted.tags }, legacyIndex: i };
   });
   const privateTables = tableGroups(azs, adopt?.privateRouteTables, "perZone").map((t) => ({
     ...t,

@@ -10,14 +10,23 @@
 3. AWS creates a NAT Gateway with ConnectivityType "public" when the request leaves it out (as the console and
    most hand-built networks do) and always reports it. moto stores and reports nothing, so importing such a
    gateway into Terraform (make adopt) planned a replacement: here it defaults to "public".
-README ("Known differences from AWS") describes both; __tests__/e2e/main-job.test.ts and
+4. AWS gives a public NAT Gateway secondary Elastic IPs (CreateNatGateway's SecondaryAllocationIds,
+   AssociateNatGatewayAddress, DisassociateNatGatewayAddress) and reports every address with IsPrimary and its
+   Status; an allocation another interface holds is refused (Resource.AlreadyAssociated), and the primary
+   cannot be disassociated. moto (5.x) neither stores nor reports secondary addresses, nor IsPrimary: here it
+   does, so Terraform's secondary_allocation_ids and make adopt's reading of IsPrimary run as on AWS.
+docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/main-job.test.ts and
 __tests__/e2e/nat-instance.test.ts and __tests__/e2e/adopt.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
 """
 import sys
 
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import InvalidAssociationIdError, InvalidParameterValueError
 from moto.ec2.models.instances import Instance
 from moto.ec2.models.nat_gateways import NatGatewayBackend
+from moto.ec2.responses.nat_gateways import NatGateways
+from moto.ec2.utils import add_tag_specification, random_private_ip
 from moto.server import main
 
 _delete_nat_gateway = NatGatewayBackend.delete_nat_gateway
@@ -59,11 +68,70 @@ Instance.terminate = terminate
 _create_nat_gateway = NatGatewayBackend.create_nat_gateway
 
 
-def create_nat_gateway(self, subnet_id, allocation_id, tags=None, connectivity_type="public"):
-    return _create_nat_gateway(self, subnet_id, allocation_id, tags, connectivity_type or "public")
+def create_nat_gateway(self, subnet_id, allocation_id, tags=None, connectivity_type="public", secondary_allocation_ids=()):
+    nat = _create_nat_gateway(self, subnet_id, allocation_id, tags, connectivity_type or "public")
+    for address in nat.address_set:
+        address.update(isPrimary=True, status="succeeded")
+    associate_nat_gateway_addresses(self, nat, secondary_allocation_ids)
+    return nat
+
+
+def associate_nat_gateway_addresses(backend, nat, allocation_ids):
+    """Secondary addresses: each Elastic IP on the gateway's interface (refused if held elsewhere), a private IP of its own."""
+    added = []
+    for allocation_id in allocation_ids:
+        eip = backend.associate_address(eni=nat._eni, allocation_id=allocation_id)
+        added.append({
+            "allocationId": allocation_id,
+            "publicIp": eip.public_ip,
+            "associationId": eip.association_id,
+            "networkInterfaceId": nat._eni.id,
+            "privateIp": random_private_ip(),
+            "isPrimary": False,
+            "status": "succeeded",
+        })
+    nat.address_set.extend(added)
+    return added
 
 
 NatGatewayBackend.create_nat_gateway = create_nat_gateway
+
+
+def create_nat_gateway_response(self):
+    nat = self.ec2_backend.create_nat_gateway(
+        subnet_id=self._get_param("SubnetId"),
+        allocation_id=self._get_param("AllocationId"),
+        tags=add_tag_specification(self._get_param("TagSpecifications", [])),
+        connectivity_type=self._get_param("ConnectivityType"),
+        secondary_allocation_ids=self._get_param("SecondaryAllocationIds", []),
+    )
+    return ActionResult({"NatGateway": nat})
+
+
+def associate_nat_gateway_address(self):
+    nat = self.ec2_backend.nat_gateways[self._get_param("NatGatewayId")]
+    added = associate_nat_gateway_addresses(self.ec2_backend, nat, self._get_param("AllocationIds", []))
+    return ActionResult({"NatGatewayId": nat.id, "NatGatewayAddresses": added})
+
+
+def disassociate_nat_gateway_address(self):
+    nat = self.ec2_backend.nat_gateways[self._get_param("NatGatewayId")]
+    gone = []
+    for association_id in self._get_param("AssociationIds", []):
+        address = next((a for a in nat.address_set if a.get("associationId") == association_id), None)
+        if address is None:
+            raise InvalidAssociationIdError(association_id)
+        if address.get("isPrimary"):
+            raise InvalidParameterValueError(f"{association_id} is the primary address of {nat.id}; it cannot be disassociated")
+        self.ec2_backend.disassociate_address(association_id=association_id)
+        nat.address_set.remove(address)
+        gone.append({**address, "status": "disassociating"})
+    return ActionResult({"NatGatewayId": nat.id, "NatGatewayAddresses": gone})
+
+
+NatGateways.create_nat_gateway = create_nat_gateway_response
+NatGateways.associate_nat_gateway_address = associate_nat_gateway_address
+NatGateways.disassociate_nat_gateway_address = disassociate_nat_gateway_address
 
 if __name__ == "__main__":
     main(sys.argv[1:])

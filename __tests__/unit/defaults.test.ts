@@ -40,6 +40,7 @@ describe("one source of truth", () => {
       mapPublicIpOnLaunch: () => expect(net.mapPublicIpOnLaunch.default).toBe(NETWORK_DEFAULTS.mapPublicIpOnLaunch),
       s3Endpoint: () => expect(net.s3Endpoint.default).toBe(NETWORK_DEFAULTS.s3Endpoint),
       flowLogRetentionDays: () => expect(net.flowLogs.properties!.retentionDays.description).toContain(`Default: ${NETWORK_DEFAULTS.flowLogRetentionDays}`),
+      natGatewaySecondaryEips: () => expect(net.natGatewaySecondaryEips.default).toBe(NETWORK_DEFAULTS.natGatewaySecondaryEips),
     };
     expect(Object.keys(inSchema).sort()).toEqual(Object.keys(NETWORK_DEFAULTS).sort());
     for (const check of Object.values(inSchema)) check();
@@ -52,6 +53,7 @@ describe("one source of truth", () => {
       mapPublicIpOnLaunch: NETWORK_DEFAULTS.mapPublicIpOnLaunch,
       s3Endpoint: NETWORK_DEFAULTS.s3Endpoint,
       flowLogs: { retentionDays: NETWORK_DEFAULTS.flowLogRetentionDays },
+      natGatewaySecondaryEips: NETWORK_DEFAULTS.natGatewaySecondaryEips,
       problems: [],
     });
   });
