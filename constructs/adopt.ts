@@ -1,6 +1,12 @@
 import { TerraformResource, Token } from "cdktf";
 import { Problems, awsIdPattern, checkPattern } from "./validate";
 
+/**
+ * The tag every adopted resource carries, set on the resource itself (existing tags and default tags cannot hide
+ * it), its value the network's `name`: which fixed-egress network adopted it.
+ */
+export const ADOPTION_MARKER_TAG = "fixed-egress:network";
+
 /** An existing resource to bring under management by a Terraform import block. */
 export interface AdoptedResource {
   /** its AWS id (subnet-…, rtb-…, nat-…) */

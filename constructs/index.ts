@@ -14,7 +14,7 @@ export type {
 export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition } from "./contract";
 export type { NetworkOutputKey } from "./contract";
 export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway, AdoptedAddress } from "./adopt";
-export { routeImportId } from "./adopt";
+export { ADOPTION_MARKER_TAG, routeImportId } from "./adopt";
 export { moveFromLegacyId } from "./legacy-ids";
 export {
   NatProvider,

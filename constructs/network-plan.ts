@@ -1,5 +1,5 @@
 import { Token } from "cdktf";
-import { AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
+import { ADOPTION_MARKER_TAG, AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
 import { Problem } from "./errors";
 import { NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
 import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
@@ -199,33 +199,38 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
   }
   if (p.list.length > 0) return { ...empty, problems: p.list };
 
+  // Every adopted resource carries the marker on its own tags: which network adopted it, whatever tags it had.
+  const marked = <T extends { tags?: Record<string, string> }>(r: T | null | undefined): T | undefined =>
+    r ? { ...r, tags: { ...r.tags, [ADOPTION_MARKER_TAG]: props.name } } : undefined;
   const zones: ZonePlan[] = azs.map((zone, i) => ({
     zone,
     publicCidr: props.publicSubnetCidrs[i],
     privateCidr: props.privateSubnetCidrs[i],
-    adoptedPublicSubnet: adopt?.publicSubnets[i] ?? undefined,
-    adoptedPrivateSubnet: adopt?.privateSubnets[i],
+    adoptedPublicSubnet: marked(adopt?.publicSubnets[i]),
+    adoptedPrivateSubnet: marked(adopt?.privateSubnets[i]),
     legacyIndex: i,
   }));
   const devices: DevicePlan[] = zones.slice(0, need).map(({ zone }, i) => {
     const adopted = adopt?.natGateways[i];
     const brought = props.eipAllocationIds?.[i];
     const allocation: EgressAllocation = adopted
-      ? { kind: "adopted", allocationId: adopted.allocationId, tags: adopted.eipTags }
+      ? { kind: "adopted", allocationId: adopted.allocationId, tags: marked({ tags: adopted.eipTags })!.tags }
       : brought
         ? { kind: "brought", allocationId: brought }
         : { kind: "new" };
     const secondaries: EgressAllocation[] = adopted
-      ? (adopted.secondaryAddresses ?? []).map((a) => ({ kind: "adopted", allocationId: a.allocationId, tags: a.tags }))
+      ? (adopted.secondaryAddresses ?? []).map((a) => ({ kind: "adopted", allocationId: a.allocationId, tags: marked(a)!.tags }))
       : Array.from({ length: extra }, () => ({ kind: "new" }));
-    return { zone, allocation, secondaries, adoptedNatGateway: adopted && { id: adopted.id, tags: adopted.tags }, legacyIndex: i };
+    return { zone, allocation, secondaries, adoptedNatGateway: marked(adopted && { id: adopted.id, tags: adopted.tags }), legacyIndex: i };
   });
   const privateTables = tableGroups(azs, adopt?.privateRouteTables, "perZone").map((t) => ({
     ...t,
+    adopted: marked(t.adopted),
     // perAz: each zone's table goes to its own zone's device; single: every table to the one device.
     natZone: placement === "perAz" ? t.key : devices[0].zone,
   }));
-  return { ...base, zones, publicTables: tableGroups(azs, adopt?.publicRouteTables, "shared"), privateTables, devices, problems: [] };
+  const publicTables = tableGroups(azs, adopt?.publicRouteTables, "shared").map((t) => ({ ...t, adopted: marked(t.adopted) }));
+  return { ...base, zones, publicTables, privateTables, devices, problems: [] };
 }
 
 /** Every problem with the props at once; empty when they can work. Shared by the constructor and the config loader. */

@@ -51,15 +51,15 @@ export function adoptedConfig(base: Record<string, unknown>, baseFile: string, o
   };
 }
 
-const USAGE = "make adopt VPC=<vpc-id> NAME=<env-name> [OUT=<file>] (or npm run adopt -- --vpc <id> --name <name> [--out <file>] [--force])";
+const USAGE = "make adopt VPC=<vpc-id> NAME=<env-name> [OUT=<file>] [ARGS=--s3-endpoint] (or npm run adopt -- --vpc <id> --name <name> [--out <file>] [--force] [--s3-endpoint])";
 
-function args(values: JobValues): { vpc: string; name: string; out?: string; force: boolean } {
+function args(values: JobValues): { vpc: string; name: string; out?: string; force: boolean; s3Endpoint: boolean } {
   const { vpc, name, out, force } = values as { vpc?: string; name?: string; out?: string; force?: boolean };
   if (!vpc) fail(`give the VPC to adopt; usage: ${USAGE}`, 2);
   if (!awsIdPattern("vpc").test(vpc)) fail(`--vpc "${vpc}" is not a VPC id; give one such as vpc-0a1b2c3d4e5f67890`, 2);
   if (!name) fail(`give the environment's name; usage: ${USAGE}`, 2);
   if (!NAME_PATTERN.test(name)) fail(`--name "${name}" is not valid; use 2-32 lowercase letters, digits or hyphens, starting with a letter, for example "orders"`, 2);
-  return { vpc, name, out, force: force ?? false };
+  return { vpc, name, out, force: force ?? false, s3Endpoint: values["s3-endpoint"] === true };
 }
 
 async function adopt(values: JobValues): Promise<void> {
@@ -83,7 +83,7 @@ async function adopt(values: JobValues): Promise<void> {
   } finally {
     ec2.destroy();
   }
-  const adoption = "problems" in facts ? facts : adoptionOf(facts);
+  const adoption = "problems" in facts ? facts : adoptionOf(facts, { name: opts.name, s3Endpoint: opts.s3Endpoint });
   if ("problems" in adoption) {
     fail(`${adoption.problems.map((p) => `cannot adopt: ${p}`).join("\n")}\nNothing was written.`);
   }
@@ -120,6 +120,6 @@ async function adopt(values: JobValues): Promise<void> {
 export const adoptJob: Job = {
   summary: "write the config that adopts a hand-built VPC by import (nothing is changed in AWS)",
   usage: USAGE,
-  options: { vpc: { type: "string" }, name: { type: "string" }, out: { type: "string" }, force: { type: "boolean" } },
+  options: { vpc: { type: "string" }, name: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, "s3-endpoint": { type: "boolean" } },
   run: adopt,
 };

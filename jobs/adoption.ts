@@ -1,9 +1,28 @@
 /** make adopt's decision, from the facts alone: how the network is adopted, or every reason it cannot be. */
-import { NatGateway, RouteTable, Subnet } from "@aws-sdk/client-ec2";
+import { NatGateway, NatGatewayAddress, RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import { contains, freeBlock, parseCidr } from "@fixed-egress/constructs";
 import type { AdoptedNetwork, AdoptedRouteTable, Ipv4Range } from "@fixed-egress/constructs";
-import { PROJECT } from "../stacks/wiring";
 import { DEFAULT, NetworkFacts, label, tagsOf, targetOf } from "./adopt-facts";
+import { ownershipProblems } from "./ownership";
+
+/** What the user decides beside the facts. */
+export interface AdoptionOptions {
+  /** the environment name it is adopted under (a resource another network adopted is refused) */
+  readonly name: string;
+  /** add the S3 gateway endpoint to the adopted private route tables @default false */
+  readonly s3Endpoint?: boolean;
+}
+
+/** A NAT Gateway's primary address (AWS marks it IsPrimary; a gateway of one address has no doubt) and the others. */
+export function addressesOf(n: NatGateway): { primary?: NatGatewayAddress; secondaries: NatGatewayAddress[] } {
+  const all = (n.NatGatewayAddresses ?? []).filter((a) => a.AllocationId);
+  const primary = all.find((a) => a.IsPrimary) ?? (all.length === 1 ? all[0] : undefined);
+  return { primary, secondaries: all.filter((a) => a !== primary) };
+}
+
+/** Why adopting them sends S3 traffic of every workload on those tables through the endpoint, without a public source IP. */
+export const S3_ENDPOINT_NOTE =
+  "s3Endpoint is off: an S3 gateway endpoint on the adopted private route tables would carry the S3 traffic of every workload on them without a public source IP, so bucket policies that allow-list the egress IP (aws:SourceIp) would start to deny it; turn it on later in the config (make plan warns on each table), or adopt with --s3-endpoint";
 
 /** One row of what was found, per availability zone. */
 export interface AdoptionRow {
@@ -30,7 +49,7 @@ type Role = { kind: "public" } | { kind: "private"; nat: string } | { kind: "iso
  * Decides, from the facts alone, whether and how the network can be adopted: every problem at once, each a
  * sentence naming the resource, what is wrong and what to do.
  */
-export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
+export function adoptionOf(f: NetworkFacts, options: AdoptionOptions): Adoption | { problems: string[] } {
   const problems: string[] = [];
   if (!f.internetGatewayId) {
     return { problems: [`VPC ${f.vpcId} has no Internet Gateway attached, so nothing in it reaches the internet and there is no egress path to adopt; attach one and route a public subnet to it, or let make deploy build the network`] };
@@ -96,7 +115,16 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
       problems.push(`NAT Gateway ${label(id, nat.Tags)} is a private NAT Gateway: it has no Elastic IP and no way to the internet, so there is no egress IP to keep; route ${users} to a public NAT Gateway, then run make adopt again`);
       continue;
     }
-    const address = nat.NatGatewayAddresses?.find((a) => a.AllocationId);
+    const { primary: address, secondaries } = addressesOf(nat);
+    const unsettled = (nat.NatGatewayAddresses ?? []).filter((a) => a.Status !== undefined && a.Status !== "succeeded");
+    if (unsettled.length > 0) {
+      problems.push(`NAT Gateway ${label(id, nat.Tags)} has addresses that are still changing (${unsettled.map((a) => `${a.AllocationId ?? a.PrivateIp} ${a.Status}`).join(", ")}); wait until they settle, then run make adopt again`);
+      continue;
+    }
+    if (!address && secondaries.length > 0) {
+      problems.push(`NAT Gateway ${label(id, nat.Tags)} reports ${secondaries.length} addresses and none of them as primary; make adopt cannot tell which one Terraform's allocation_id is, so it would replace the gateway: check it with aws ec2 describe-nat-gateways --nat-gateway-ids ${id}`);
+      continue;
+    }
     if (!address) {
       problems.push(`NAT Gateway ${label(id, nat.Tags)} has no Elastic IP, so there is no fixed egress IP to keep; give it one (or replace it by a NAT Gateway with an Elastic IP), then run make adopt again`);
       continue;
@@ -179,22 +207,25 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
   const privs = order.map(privateIn);
   const devices = mode === "single" ? [usedNats[0]] : order.map((az) => natIdOf(privateIn(az)));
   const adoptedPubs = pubs.filter((x): x is Subnet => x !== undefined);
-  // A resource a fixed-egress stack already manages (its provider tags it) must not be imported into a second state.
-  const managed = [
-    ...[...adoptedPubs, ...privs].map((x) => ({ what: `subnet ${x.SubnetId}`, tags: x.Tags })),
-    ...[...new Set([...adoptedPubs, ...privs].map((x) => tableOf(x)!))].map((t) => ({ what: `route table ${t.RouteTableId}`, tags: t.Tags })),
-    ...devices.map((id) => ({ what: `NAT Gateway ${id}`, tags: nats.get(id)!.Tags })),
-  ].flatMap(({ what, tags }) => {
-    const tag = (k: string) => tags?.find((x) => x.Key === k)?.Value;
-    return tag("Project") === PROJECT && tag("Stack") ? [`${what} (stack ${tag("Stack")})`] : [];
-  });
-  if (managed.length > 0) {
-    return { problems: [`${managed.join(", ")} ${managed.length === 1 ? "is" : "are"} already managed by fixed-egress (the Project and Stack tags say so); a resource in two states is destroyed by either: deploy that environment's config instead, or remove it from that stack's state first (terraform state rm)`] };
-  }
+  // Another fixed-egress network or another tool must not own what is imported into this state.
+  const addressTags = (allocationId: string | undefined) => f.addresses.find((x) => x.AllocationId === allocationId)?.Tags;
+  const owned = ownershipProblems(
+    [
+      ...[...adoptedPubs, ...privs].map((x) => ({ what: `subnet ${label(x.SubnetId!, x.Tags)}`, tags: x.Tags })),
+      ...[...new Set([...adoptedPubs, ...privs].map((x) => tableOf(x)!))].map((t) => ({ what: tableLabel(t), tags: t.Tags })),
+      ...devices.map((id) => ({ what: `NAT Gateway ${label(id, nats.get(id)!.Tags)}`, tags: nats.get(id)!.Tags })),
+      ...devices.flatMap((id) => {
+        const { primary, secondaries } = addressesOf(nats.get(id)!);
+        return [primary!, ...secondaries].map((x) => ({ what: `Elastic IP ${x.PublicIp} (${x.AllocationId})`, tags: addressTags(x.AllocationId) }));
+      }),
+    ],
+    options.name,
+  );
+  if (owned.length > 0) return { problems: owned };
 
   const adoptedTable = (t: RouteTable): AdoptedRouteTable => ({ id: t.RouteTableId!, ...(t === main ? { main: true } : {}), ...tagsOf(t.Tags) });
-  const addressOf = (n: NatGateway) => n.NatGatewayAddresses!.find((a) => a.AllocationId)!;
-  const eipOf = (n: NatGateway) => f.addresses.find((a) => a.AllocationId === addressOf(n).AllocationId);
+  const addressOf = (n: NatGateway) => addressesOf(n).primary!;
+  const ipsOf = (n: NatGateway) => [addressOf(n), ...addressesOf(n).secondaries];
   const adopt: AdoptedNetwork = {
     publicSubnets: pubs.map((s) => (s ? { id: s.SubnetId!, ...tagsOf(s.Tags) } : null)),
     privateSubnets: privs.map((s) => ({ id: s.SubnetId!, ...tagsOf(s.Tags) })),
@@ -203,8 +234,9 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     privateRouteTables: privs.map((s) => adoptedTable(tableOf(s)!)),
     natGateways: devices.map((id) => {
       const n = nats.get(id)!;
-      const eipTags = tagsOf(eipOf(n)?.Tags).tags;
-      return { id, allocationId: addressOf(n).AllocationId!, ...tagsOf(n.Tags), ...(eipTags ? { eipTags } : {}) };
+      const eipTags = tagsOf(addressTags(addressOf(n).AllocationId)).tags;
+      const secondaryAddresses = addressesOf(n).secondaries.map((x) => ({ allocationId: x.AllocationId!, ...tagsOf(addressTags(x.AllocationId)) }));
+      return { id, allocationId: addressOf(n).AllocationId!, ...tagsOf(n.Tags), ...(eipTags ? { eipTags } : {}), ...(secondaryAddresses.length > 0 ? { secondaryAddresses } : {}) };
     }),
   };
 
@@ -212,7 +244,9 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     const r = parseCidr(s.CidrBlock!);
     return typeof r !== "string" && contains(vpcRange, r);
   });
+  const s3Endpoint = options.s3Endpoint === true && !f.s3GatewayEndpointId;
   if (f.s3GatewayEndpointId) notes.push(`S3 gateway endpoint ${f.s3GatewayEndpointId} already serves the VPC: s3Endpoint is off, so no second one is made`);
+  else if (!s3Endpoint) notes.push(S3_ENDPOINT_NOTE);
   const network = {
     existingVpcId: f.vpcId,
     existingInternetGatewayId: f.internetGatewayId,
@@ -226,7 +260,7 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
     // The database admin allow-listed these addresses: a plan that would release one fails.
     protectEgressIps: true,
     mapPublicIpOnLaunch: adoptedPubs.every((s) => s.MapPublicIpOnLaunch === true),
-    s3Endpoint: !f.s3GatewayEndpointId,
+    s3Endpoint,
     adopt,
   };
   const rows = order.map((az, i) => {
@@ -240,8 +274,8 @@ export function adoptionOf(f: NetworkFacts): Adoption | { problems: string[] } {
       privateSubnet: `${privs[i].SubnetId} ${privs[i].CidrBlock}`,
       routeTables: `${pubTable.id}${shared(pubTable, adopt.publicRouteTables)} / ${privTable.id}${shared(privTable, adopt.privateRouteTables)}`,
       natGateway: device ? device.NatGatewayId! : mode === "single" ? `(${devices[0]})` : "",
-      elasticIp: device ? `${addressOf(device).PublicIp} ${addressOf(device).AllocationId}` : "",
+      elasticIp: device ? ipsOf(device).map((x) => `${x.PublicIp} ${x.AllocationId}`).join(", ") : "",
     };
   });
-  return { network, rows, notes, egressIps: devices.map((id) => addressOf(nats.get(id)!).PublicIp!) };
+  return { network, rows, notes, egressIps: devices.flatMap((id) => ipsOf(nats.get(id)!).map((x) => x.PublicIp!)) };
 }

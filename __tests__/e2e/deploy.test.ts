@@ -54,7 +54,7 @@ describe("deploy on the emulator", () => {
     for (const subnetId of net.public_subnet_ids as string[]) {
       expect(defaultRoute(tableOf(subnetId))?.GatewayId).toBe(igwId);
     }
-    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
     expect(NatGateways).toHaveLength(1);
     for (const subnetId of net.private_subnet_ids as string[]) {
       const route = defaultRoute(tableOf(subnetId));
@@ -67,7 +67,7 @@ describe("deploy on the emulator", () => {
 
   it("gives each NAT Gateway an Elastic IP whose public IP is in the egress_ips output", async () => {
     const net = await d.outputs("network");
-    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
     expect(NatGateways).toHaveLength(1);
     for (const nat of NatGateways!) {
@@ -172,7 +172,7 @@ describe("deploy on the emulator", () => {
     expect(Vpcs).toEqual([]);
     const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpc_id] }] }));
     expect(Subnets).toEqual([]);
-    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
     (NatGateways ?? []).forEach((n) => expect(n.State).toBe("deleted"));
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({}));
     expect(Addresses).toEqual([]);

@@ -12,7 +12,7 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s
 import { lockHint } from "../../jobs/terraform-text";
 import { loadConfig } from "../../stacks/config";
 import { synthApp } from "../helpers/app";
-import { ROOT, rawConfig, writeTempConfig, LOCAL_CONFIG } from "../helpers/config";
+import { ROOT, rawConfig, writeTempConfig, LOCAL_CONFIG, JOB_MAIN } from "../helpers/config";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { Relay, startRelay } from "../helpers/proxy";
@@ -105,7 +105,7 @@ describe("the emulator down", () => {
       c.emulator = { endpoint };
       c.backend.bucket = BUCKET;
     }));
-    const plan = await run("node", ["--import", "tsx", join(ROOT, "scripts", "plan.ts")], { env: { FIXED_EGRESS_CONFIG: config } });
+    const plan = await run("node", ["--import", "tsx", JOB_MAIN, "plan"], { env: { FIXED_EGRESS_CONFIG: config } });
     expect(plan.code).toBe(1);
     expect(plan.stderr.trim()).toBe(`state bucket: nothing answers at the emulator at ${endpoint}; start it with: make emulator-start`);
 
@@ -167,7 +167,7 @@ describe("the emulator restarted (state bucket gone)", () => {
       c.name = "gone";
       c.emulator = { endpoint: emu.endpoint };
     }));
-    const deploy = await run("node", ["--import", "tsx", join(ROOT, "scripts", "demo.ts"), "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: config } });
+    const deploy = await run("node", ["--import", "tsx", JOB_MAIN, "deploy", "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: config } });
     expect(deploy.code).toBe(1);
     expect(deploy.stderr.trim()).toBe(
       "state bucket: the state bucket fixed-egress-state-demo does not exist in ap-northeast-1 (the emulator keeps everything in memory: was it restarted?); create it with: make bootstrap",

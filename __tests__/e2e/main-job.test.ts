@@ -192,7 +192,7 @@ describe("make demo, deploy, drift", () => {
   });
 
   it("make destroy removes everything, app first", async () => {
-    const destroy = await job("destroy.ts");
+    const destroy = await job("destroy");
     expect(destroy.code).toBe(0);
     expect(destroy.stdout).toMatch(/demo-app: Destroy complete! Resources: 5 destroyed\./);
     expect(destroy.stdout).toMatch(/demo-network: Destroy complete! Resources: 20 destroyed\./);

@@ -9,7 +9,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { run } from "../helpers/terraform";
 
@@ -23,7 +23,7 @@ const configure = (edit: (c: any) => void = () => undefined) =>
     env.FIXED_EGRESS_CONFIG!,
     JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => ((c.name = "nati"), (c.emulator.endpoint = emu.endpoint), (c.network.natProvider = "instance"), edit(c)))),
   );
-const job = (script: string, ...args: string[]) => run("node", ["--import", "tsx", join(ROOT, "scripts", script), ...args], { env });
+const job = (name: string, ...args: string[]) => run("node", ["--import", "tsx", JOB_MAIN, name, ...args], { env });
 
 beforeAll(() => {
   emu = startEmulator();
@@ -50,7 +50,7 @@ async function natNow() {
 let first: Awaited<ReturnType<typeof natNow>>;
 
 it("make demo deploys it: the instance in the first public subnet on its own interface, which holds the EIP, and every private route goes to it", async () => {
-  const r = await job("demo.ts");
+  const r = await job("deploy");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("nati-network: 23 to add, 0 to change, 0 to replace, 0 to destroy. Monthly cost: 0.00 → 8.36 USD (+8.36).");
@@ -68,18 +68,18 @@ it("make demo deploys it: the instance in the first public subnet on its own int
   expect(NetworkInterfaces![0].SourceDestCheck).toBe(false);
   expect(NetworkInterfaces![0].SubnetId).toBe(net.public_subnet_ids.value[0]);
   expect(net.egress_ips.value).toEqual([first.publicIp]);
-  expect(net.nat_gateway_ids.value).toEqual([first.eni]);
+  expect(net.nat_device_ids.value).toEqual([first.eni]);
   const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: net.private_subnet_ids.value }] }));
   expect(RouteTables).toHaveLength(2);
   for (const t of RouteTables!) expect(t.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0")!.NetworkInterfaceId).toBe(first.eni);
 });
 
 it("plans no change on a second run, and make drift finds nothing", async () => {
-  const r = await job("demo.ts", "--no-bootstrap");
+  const r = await job("deploy", "--no-bootstrap");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("nati-network: no changes");
   expect(r.stdout).toContain("nati-app: no changes");
-  const drift = await job("drift.ts");
+  const drift = await job("drift");
   expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   expect(drift.code).toBe(0);
 });
@@ -87,7 +87,7 @@ it("plans no change on a second run, and make drift finds nothing", async () => 
 it("a new AMI replaces the instance, which the guard names as an egress stop (allowed here); the interface, EIP and public IP stay", async () => {
   const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }));
   configure((c) => ((c.network.natInstanceAmiId = Parameter!.Value), (c.network.natInstanceType = "t3.nano")));
-  const r = await job("demo.ts", "--no-bootstrap", "--allow-egress-change");
+  const r = await job("deploy", "--no-bootstrap", "--allow-egress-change");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/nati-network: 0 to add, \d+ to change, 1 to replace, 0 to destroy\./);
@@ -105,11 +105,11 @@ it("a new instance type alone modifies the instance in place (stop, modify, star
     c.network.natInstanceAmiId = before.instance.ImageId;
     c.network.natInstanceType = "t3.micro";
   });
-  const refused = await job("demo.ts", "--no-bootstrap");
+  const refused = await job("deploy", "--no-bootstrap");
   expect(refused.code).toBe(1);
   expect(refused.stdout).toMatch(/refused: aws_instance\.network_nat_instance-0_\w+ would be stopped, modified \(instance_type\) and started again/);
   expect((await natNow()).instance.InstanceType).toBe("t3.nano");
-  const r = await job("demo.ts", "--no-bootstrap", "--allow-egress-change");
+  const r = await job("deploy", "--no-bootstrap", "--allow-egress-change");
   expect(r.code).toBe(0);
   expect(r.stdout).toContain("nati-network: 0 to add, 1 to change, 0 to replace, 0 to destroy.");
   const now = await natNow();
@@ -118,7 +118,7 @@ it("a new instance type alone modifies the instance in place (stop, modify, star
 });
 
 it("make destroy leaves nothing: no instance running, no interface, no Elastic IP", async () => {
-  const r = await job("destroy.ts");
+  const r = await job("destroy");
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: 23 destroyed\./);
   const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["running", "pending", "stopped"] }] }));

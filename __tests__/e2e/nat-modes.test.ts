@@ -75,7 +75,7 @@ describe("NAT modes on the emulator", () => {
     expect(net.egress_ips).toHaveLength(3);
     expect(new Set(net.egress_ips).size).toBe(3);
 
-    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
     expect(NatGateways).toHaveLength(3);
     expect(NatGateways!.map((n) => n.NatGatewayAddresses![0].PublicIp).sort()).toEqual([...net.egress_ips].sort());
 
@@ -154,7 +154,7 @@ describe("NAT modes on the emulator", () => {
       const net = await d.outputs("network");
       expect(net.vpc_id).toBe(vpcId);
       expect(net.egress_ips).toEqual(brought.map((b) => b.PublicIp));
-      const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_gateway_ids }));
+      const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
       expect(NatGateways!.map((n) => n.NatGatewayAddresses![0].AllocationId).sort()).toEqual([...ids].sort());
 
       // One Internet Gateway in the VPC, the one made by hand, and the public route uses it.
@@ -165,7 +165,7 @@ describe("NAT modes on the emulator", () => {
       expect(RouteTables![0].Routes!.find((r) => r.DestinationCidrBlock === "0.0.0.0/0")!.GatewayId).toBe(igwId);
 
       // Held by this stack's own NAT Gateways they pass; seen from another stack they are refused.
-      expect(await broughtEipProblems(config, net.nat_gateway_ids)).toEqual([]);
+      expect(await broughtEipProblems(config, net.nat_device_ids)).toEqual([]);
       const other = await broughtEipProblems(config, []);
       expect(other).toHaveLength(2);
       expect(other[0]).toMatch(new RegExp(`^network\\.eipAllocationIds\\[0\\]: Elastic IP allocation ${ids[0]} \\(${brought[0].PublicIp!.replace(/\./g, "\\.")}\\) is already associated with NAT Gateway nat-\\w+ \\(not this stack's\\)`));

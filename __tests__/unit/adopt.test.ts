@@ -1,6 +1,9 @@
 /** make adopt's decision, from what the AWS API reports of a VPC: how it is adopted, or why it cannot be. */
 import type { NatGateway, Route, RouteTable, Subnet } from "@aws-sdk/client-ec2";
 import { Adoption, NetworkFacts, adoptedConfig, adoptionOf, table } from "../../jobs/adopt";
+import { S3_ENDPOINT_NOTE } from "../../jobs/adoption";
+import type { AdoptionOptions } from "../../jobs/adoption";
+import { ADOPTION_MARKER_TAG } from "../../constructs";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, rawConfig, writeTempConfig } from "../helpers/config";
 
@@ -59,14 +62,14 @@ function twoNats(f: { routeTables: RouteTable[]; natGateways: NatGateway[] }, fo
   f.natGateways.push(nat("nat-00000000000000001", secondIn, "eipalloc-00000000000000001", "198.51.100.8"));
 }
 
-function adopted(facts: NetworkFacts): Adoption {
-  const a = adoptionOf(facts);
+function adopted(facts: NetworkFacts, options: Partial<AdoptionOptions> = {}): Adoption {
+  const a = adoptionOf(facts, { name: "orders", ...options });
   if ("problems" in a) throw new Error(`refused: ${a.problems.join("\n")}`);
   return a;
 }
 
-const refusals = (facts: NetworkFacts): string[] => {
-  const a = adoptionOf(facts);
+const refusals = (facts: NetworkFacts, name = "orders"): string[] => {
+  const a = adoptionOf(facts, { name });
   if (!("problems" in a)) throw new Error("expected a refusal");
   return a.problems;
 };
@@ -84,7 +87,8 @@ describe("make adopt: what it decides from the API's answers", () => {
       natPlacement: "single",
       natProvider: "gateway",
       protectEgressIps: true,
-      s3Endpoint: true,
+      // Off unless asked: an endpoint on shared tables would take the public source IP from everyone's S3 traffic.
+      s3Endpoint: false,
     });
     expect(a.network.adopt).toEqual({
       publicSubnets: [
@@ -104,7 +108,34 @@ describe("make adopt: what it decides from the API's answers", () => {
       natGateways: [{ id: "nat-0000000000000000d", allocationId: "eipalloc-0000000000000000e", tags: { Name: "nat-0000000000000000d-name" }, eipTags: { Name: "orders-egress" } }],
     });
     expect(a.egressIps).toEqual(["198.51.100.7"]);
-    expect(a.notes).toEqual([]);
+    expect(a.notes).toEqual([S3_ENDPOINT_NOTE]);
+    expect(S3_ENDPOINT_NOTE).toMatch(/aws:SourceIp/);
+    expect(adopted(consoleFacts(), { s3Endpoint: true }).network.s3Endpoint).toBe(true);
+  });
+
+  it("takes the address AWS marks primary as allocation_id, wherever it is listed, and keeps every secondary one", () => {
+    const a = adopted({
+      ...consoleFacts((f) => {
+        f.natGateways[0].NatGatewayAddresses = [
+          { AllocationId: "eipalloc-0000000000000000f", PublicIp: "198.51.100.70", IsPrimary: false, Status: "succeeded" },
+          { AllocationId: "eipalloc-0000000000000000e", PublicIp: "198.51.100.7", IsPrimary: true, Status: "succeeded" },
+        ];
+      }),
+      addresses: [
+        { AllocationId: "eipalloc-0000000000000000e", PublicIp: "198.51.100.7", Tags: tag("orders-egress") },
+        { AllocationId: "eipalloc-0000000000000000f", PublicIp: "198.51.100.70", Tags: tag("orders-egress-2") },
+      ],
+    });
+    expect(a.network.adopt.natGateways[0]).toMatchObject({ allocationId: "eipalloc-0000000000000000e", secondaryAddresses: [{ allocationId: "eipalloc-0000000000000000f", tags: { Name: "orders-egress-2" } }] });
+    expect(a.egressIps).toEqual(["198.51.100.7", "198.51.100.70"]);
+    expect(a.rows[0].elasticIp).toBe("198.51.100.7 eipalloc-0000000000000000e, 198.51.100.70 eipalloc-0000000000000000f");
+  });
+
+  it("refuses a gateway whose addresses are still changing, or that names no primary among several", () => {
+    const changing = refusals(consoleFacts((f) => f.natGateways[0].NatGatewayAddresses!.push({ AllocationId: "eipalloc-0000000000000000f", PublicIp: "198.51.100.70", Status: "associating" })));
+    expect(changing).toEqual([expect.stringMatching(/^NAT Gateway nat-0000000000000000d \(nat-0000000000000000d-name\) has addresses that are still changing \(eipalloc-0000000000000000f associating\); wait until they settle/)]);
+    const unmarked = refusals(consoleFacts((f) => f.natGateways[0].NatGatewayAddresses!.push({ AllocationId: "eipalloc-0000000000000000f", PublicIp: "198.51.100.70" })));
+    expect(unmarked).toEqual([expect.stringMatching(/reports 2 addresses and none of them as primary; make adopt cannot tell which one Terraform's allocation_id is, so it would replace the gateway/)]);
   });
 
   it("puts the AZ of the single NAT Gateway first, since the network places it in the first public subnet", () => {
@@ -132,6 +163,7 @@ describe("make adopt: what it decides from the API's answers", () => {
     expect(a.notes).toEqual([
       "subnet subnet-0000000000000a002 (public-c) (ap-northeast-1c) has no 0.0.0.0/0 route: left as it is",
       "ap-northeast-1c has no public subnet: a new one, 10.30.2.0/24, is created there on subnet-0000000000000a001's route table (the network keeps one public subnet per zone; with one NAT Gateway nothing routes through it)",
+      S3_ENDPOINT_NOTE,
     ]);
     const loaded = loadConfig(writeTempConfig(adoptedConfig(rawConfig(LOCAL_CONFIG), LOCAL_CONFIG, "/tmp/x/orders.json", "orders", a.network)));
     expect(loaded.network.adopt?.publicSubnets[1]).toBeNull();
@@ -157,6 +189,7 @@ describe("make adopt: what it decides from the API's answers", () => {
       "NAT Gateway nat-00000000000000002 (nat-00000000000000002-name) is not the 0.0.0.0/0 target of any subnet: left as it is (it is still billed)",
       "S3 gateway endpoint vpce-0000000000000000a already serves the VPC: s3Endpoint is off, so no second one is made",
     ]);
+    expect(adopted({ ...consoleFacts(), s3GatewayEndpointId: "vpce-0000000000000000a" }, { s3Endpoint: true }).network.s3Endpoint).toBe(false);
   });
 
   it("writes a config that loads, with the base config's settings and lambda section", () => {
@@ -237,7 +270,30 @@ describe("make adopt: what it decides from the API's answers", () => {
     it("fails on resources a fixed-egress stack already manages (its provider's Project and Stack tags)", () => {
       const problems = refusals(consoleFacts((f) => f.natGateways[0].Tags!.push({ Key: "Project", Value: "fixed-egress" }, { Key: "Stack", Value: "demo-network" })));
       expect(problems).toEqual([
-        "NAT Gateway nat-0000000000000000d (stack demo-network) is already managed by fixed-egress (the Project and Stack tags say so); a resource in two states is destroyed by either: deploy that environment's config instead, or remove it from that stack's state first (terraform state rm)",
+        "NAT Gateway nat-0000000000000000d (nat-0000000000000000d-name) is managed by fixed-egress stack demo-network (its Project and Stack tags); a resource in two states is destroyed by either: deploy that environment's config instead, or remove it from that stack's state first (terraform state rm)",
+      ]);
+    });
+
+    it("fails on what another network adopted, by the marker on the resource itself, whatever its Project tag says; the same name may adopt it again", () => {
+      const facts = consoleFacts((f) => {
+        f.natGateways[0].Tags!.push({ Key: "Project", Value: "payments" }, { Key: ADOPTION_MARKER_TAG, Value: "orders" });
+        f.subnets[2].Tags!.push({ Key: ADOPTION_MARKER_TAG, Value: "orders" });
+      });
+      expect(refusals(facts, "orders-2")).toEqual([
+        `subnet subnet-0000000000000b001 (private-a) was adopted by the fixed-egress network "orders" (its ${ADOPTION_MARKER_TAG} tag); a resource in two states is changed or deleted by either: deploy "orders"'s config instead, or destroy "orders" first (it forgets what it adopted), then run make adopt again`,
+        expect.stringMatching(/^NAT Gateway nat-0000000000000000d \(nat-0000000000000000d-name\) was adopted by the fixed-egress network "orders"/),
+      ]);
+      expect(adopted(facts).network.adopt.natGateways[0].id).toBe("nat-0000000000000000d");
+    });
+
+    it("fails on what CloudFormation, Service Catalog or Elastic Beanstalk own, naming the owner and the way out", () => {
+      const problems = refusals({
+        ...consoleFacts((f) => f.routeTables[2].Tags!.push({ Key: "aws:cloudformation:stack-name", Value: "legacy-network" })),
+        addresses: [{ AllocationId: "eipalloc-0000000000000000e", PublicIp: "198.51.100.7", Tags: [{ Key: "elasticbeanstalk:environment-name", Value: "orders-prod" }] }],
+      });
+      expect(problems).toEqual([
+        'route table rtb-0000000000000000c (private-rt) belongs to CloudFormation stack "legacy-network" (its aws:cloudformation:stack-name tag), which would change it back or delete it with itself; take it out of that stack first (DeletionPolicy: Retain on it, update the stack, then remove it from the template and update again), then run make adopt again',
+        'Elastic IP 198.51.100.7 (eipalloc-0000000000000000e) belongs to Elastic Beanstalk environment "orders-prod" (its elasticbeanstalk:environment-name tag), which would change it back or delete it with itself; move the environment off it or terminate the environment first, then run make adopt again',
       ]);
     });
 

@@ -1,5 +1,5 @@
 /** FixedEgressNetwork's `adopt`: a hand-built network imported in the shape it has, its egress IP kept. */
-import { FixedEgressNetwork, FixedEgressNetworkProps, NatProvider, ValidationError } from "../../constructs";
+import { ADOPTION_MARKER_TAG, FixedEgressNetwork, FixedEgressNetworkProps, NatProvider, ValidationError } from "../../constructs";
 import type { AdoptedNetwork } from "../../constructs";
 import { all, byPath, Json, one, ref, synthStack, Synthesized } from "../helpers/synth";
 import { ZONES, networkProps } from "../helpers/network-props";
@@ -110,11 +110,15 @@ describe("FixedEgressNetwork adopting a hand-built network", () => {
     expect(e.lifecycle).toEqual({ prevent_destroy: true });
   });
 
-  it("keeps every existing tag value and adds only the project's tags", () => {
-    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1a")[1].tags).toEqual({ Name: "orders-public-a", Team: "orders", Owner: "platform" });
-    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1c")[1].tags).toEqual({ Name: "public-demo-ap-northeast-1c", Owner: "platform" });
-    expect(one(s, "aws_eip")[1].tags).toEqual({ Name: "orders-egress", Owner: "dba" });
-    expect(one(s, "aws_nat_gateway")[1].tags).toEqual({ Name: "orders-nat", Owner: "platform" });
+  it("keeps every existing tag value and adds only the project's tags, and on each adopted resource the marker of the network that adopted it", () => {
+    const marker = { [ADOPTION_MARKER_TAG]: "demo" };
+    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1a")[1].tags).toEqual({ Name: "orders-public-a", Team: "orders", Owner: "platform", ...marker });
+    expect(byPath(s, "aws_subnet", "public/subnet-ap-northeast-1c")[1].tags).toEqual({ Name: "public-demo-ap-northeast-1c", Owner: "platform", ...marker });
+    expect(one(s, "aws_eip")[1].tags).toEqual({ Name: "orders-egress", Owner: "dba", ...marker });
+    expect(one(s, "aws_nat_gateway")[1].tags).toEqual({ Name: "orders-nat", Owner: "platform", ...marker });
+    expect(byPath(s, "aws_route_table", "private/route-table-ap-northeast-1a")[1].tags).toEqual({ Name: "orders-private-rt", Owner: "platform", ...marker });
+    // Nothing the construct creates carries it (the S3 endpoint is created).
+    expect(one(s, "aws_vpc_endpoint")[1].tags[ADOPTION_MARKER_TAG]).toBeUndefined();
   });
 
   it("creates only what the config adds: the S3 gateway endpoint, on the one private table", () => {
