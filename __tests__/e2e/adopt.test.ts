@@ -4,7 +4,9 @@
  * its allocation and its public IP unchanged, the function in the adopted private subnets), and planned again
  * (empty). A network that cannot be adopted is refused in one sentence and no file is written.
  */
-import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, EC2Client, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
+import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, EC2Client, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
+import { ADOPTION_MARKER_TAG } from "../../constructs";
+import { S3_ENDPOINT_NOTE } from "../../jobs/adoption";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -38,32 +40,37 @@ const job = (config: string, script: string, ...args: string[]) =>
     env: { FIXED_EGRESS_CONFIG: config, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") },
   });
 
-/** What carries egress in the VPC now: its NAT Gateways (not deleted), their allocations and public IPs. */
+/** What carries egress in the VPC now: its NAT Gateways (not deleted), their primary and secondary allocations and public IPs. */
 async function egressOf(vpcId: string) {
   const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }));
   return (NatGateways ?? [])
     .filter((n) => n.State !== "deleted")
-    .map((n) => ({ id: n.NatGatewayId, allocationId: n.NatGatewayAddresses![0].AllocationId, publicIp: n.NatGatewayAddresses![0].PublicIp }));
+    .map((n) => ({ id: n.NatGatewayId, addresses: n.NatGatewayAddresses!.map((a) => `${a.IsPrimary ? "primary" : "secondary"} ${a.AllocationId} ${a.PublicIp}`).sort() }));
 }
+const egressBuilt = (n: ConsoleNetwork) => [
+  { id: n.natGatewayId, addresses: [`primary ${n.allocationId} ${n.publicIp}`, ...(n.secondary ? [`secondary ${n.secondary.allocationId} ${n.secondary.publicIp}`] : [])].sort() },
+];
 
 describe("make adopt on the emulator", () => {
   let net: ConsoleNetwork;
   const out = () => join(work, "config", "orders.json");
 
-  it("writes config/<name>.json describing the console's network as it is, and prints what it found", async () => {
-    net = await buildConsoleNetwork(ec2);
+  it("writes config/<name>.json describing the console's network as it is (primary and secondary address, a NAT Gateway with a Project tag of its own, another team's subnet left alone), and prints what it found", async () => {
+    net = await buildConsoleNetwork(ec2, { secondaryAddress: true, otherWorkload: true, natTags: { Project: "payments" } });
     const r = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders", "--out", out());
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/AZ\s+public subnet\s+private subnet\s+route tables \(public \/ private\)\s+NAT Gateway\s+Elastic IP/);
     expect(r.stdout).toContain(`ap-northeast-1a  ${net.publicSubnetIds[0]} 10.30.0.0/24`);
     expect(r.stdout).toContain(`${net.mainRouteTableId} (main) / ${net.privateRouteTableId} (shared)`);
-    expect(r.stdout).toContain(`${net.natGatewayId}    ${net.publicIp} ${net.allocationId}`);
-    expect(r.stdout).toContain(`Egress IPs kept: ${net.publicIp}`);
+    expect(r.stdout).toContain(`${net.natGatewayId}    ${net.publicIp} ${net.allocationId}, ${net.secondary!.publicIp} ${net.secondary!.allocationId}`);
+    expect(r.stdout).toContain(`Egress IPs kept: ${net.publicIp}, ${net.secondary!.publicIp}`);
+    expect(r.stdout).toContain(`note: ${S3_ENDPOINT_NOTE}`);
+    expect(r.stdout).toContain(`note: public subnet ${net.other!.subnetId} (orders-batch) (ap-northeast-1d) is in a zone without a private subnet: left as it is`);
     expect(r.stdout).toContain(`Next: FIXED_EGRESS_CONFIG=${out()} make plan`);
 
     const config = loadConfig(out());
-    expect(config.network).toMatchObject({ existingVpcId: net.vpcId, existingInternetGatewayId: net.internetGatewayId, natPlacement: "single", protectEgressIps: true });
+    expect(config.network).toMatchObject({ existingVpcId: net.vpcId, existingInternetGatewayId: net.internetGatewayId, natPlacement: "single", protectEgressIps: true, s3Endpoint: false });
     expect(config.network.adopt).toEqual({
       publicSubnets: [
         { id: net.publicSubnetIds[0], tags: { Name: "orders-public-a", Team: "orders" } },
@@ -75,13 +82,21 @@ describe("make adopt on the emulator", () => {
       ],
       publicRouteTables: [{ id: net.mainRouteTableId, main: true }, { id: net.publicRouteTableId, tags: { Name: "orders-public-rt" } }],
       privateRouteTables: [0, 1].map(() => ({ id: net.privateRouteTableId, tags: { Name: "orders-private-rt" } })),
-      natGateways: [{ id: net.natGatewayId, allocationId: net.allocationId, tags: { Name: "orders-nat" }, eipTags: { Name: "orders-egress" } }],
+      natGateways: [
+        {
+          id: net.natGatewayId,
+          allocationId: net.allocationId,
+          tags: { Name: "orders-nat", Project: "payments" },
+          eipTags: { Name: "orders-egress" },
+          secondaryAddresses: [{ allocationId: net.secondary!.allocationId, tags: { Name: "orders-egress-2" } }],
+        },
+      ],
     });
     // Describing is all it did.
-    expect(await egressOf(net.vpcId)).toEqual([{ id: net.natGatewayId, allocationId: net.allocationId, publicIp: net.publicIp }]);
+    expect(await egressOf(net.vpcId)).toEqual(egressBuilt(net));
   });
 
-  it("plans imports only: nothing destroyed or replaced, the S3 endpoint the one creation, the guard passes and lists the imports", async () => {
+  it("plans imports only: nothing created, destroyed or replaced, no NAT Gateway attribute changed, the guard passes and lists the imports", async () => {
     const r = await job(out(), "plan");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -89,18 +104,24 @@ describe("make adopt on the emulator", () => {
     expect(r.stdout).toContain("### orders-network");
     expect(r.stdout).not.toContain("### orders-app");
     expect(r.stdout).toContain("No egress IP changes.");
-    expect(r.stdout).toContain(`- today: ${net.publicIp}`);
-    expect(r.stdout).toContain(`- after this plan: ${net.publicIp}`);
+    expect(r.stdout).toContain(`- today: ${net.publicIp}, ${net.secondary!.publicIp}`);
+    expect(r.stdout).toContain(`- after this plan: ${net.publicIp}, ${net.secondary!.publicIp}`);
     const plan = JSON.parse(readFileSync(join(work, "run", "plans", "orders-network.plan.json"), "utf8")) as {
-      resource_changes: { address: string; type: string; change: { actions: string[]; importing?: { id: string } } }[];
+      resource_changes: { address: string; type: string; change: { actions: string[]; importing?: { id: string }; before?: Record<string, unknown>; after?: Record<string, unknown> } }[];
     };
     const changes = plan.resource_changes.filter((c) => !c.change.actions.includes("read"));
     expect(changes.filter((c) => c.change.actions.includes("delete"))).toEqual([]);
-    expect(changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type)).toEqual(["aws_vpc_endpoint"]);
+    expect(changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type)).toEqual([]);
+    // The NAT Gateway's import changes its tags only: primary and secondary allocations as they are.
+    const gateway = changes.find((c) => c.type === "aws_nat_gateway")!.change;
+    const differs = Object.keys(gateway.after!).filter((k) => JSON.stringify(gateway.after![k]) !== JSON.stringify(gateway.before![k]));
+    expect(differs.sort()).toEqual(["tags", "tags_all"]);
+    expect(gateway.after).toMatchObject({ allocation_id: net.allocationId, secondary_allocation_ids: [net.secondary!.allocationId] });
     const imported = changes.filter((c) => c.change.importing).map((c) => `${c.type} ${c.change.importing!.id}`).sort();
     expect(imported).toEqual(
       [
         `aws_eip ${net.allocationId}`,
+        `aws_eip ${net.secondary!.allocationId}`,
         `aws_nat_gateway ${net.natGatewayId}`,
         `aws_route ${net.mainRouteTableId}_0.0.0.0/0`,
         `aws_route ${net.publicRouteTableId}_0.0.0.0/0`,
@@ -113,22 +134,25 @@ describe("make adopt on the emulator", () => {
       ].sort(),
     );
     // The review's Markdown lists each import.
-    expect(r.stdout).toContain("1 to add, 8 to change, 0 to replace, 0 to destroy, 14 to import.");
-    expect(r.stdout.match(/^\| import(, update)? \| `aws_/gm)).toHaveLength(14);
-    expect(r.stdout).toContain("The 8 import(s) marked update change in place only: tags.");
+    expect(r.stdout).toContain("0 to add, 9 to change, 0 to replace, 0 to destroy, 15 to import.");
+    expect(r.stdout.match(/^\| import(, update)? \| `aws_/gm)).toHaveLength(15);
+    expect(r.stdout).toContain("The 9 import(s) marked update change in place only: tags.");
   });
 
   it("make deploy imports and applies; the NAT Gateway, allocation and IP are the ones built by hand, and the function runs in the adopted private subnets", async () => {
     const r = await job(out(), "deploy", "--no-bootstrap");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("orders-network: Apply complete! Resources: 14 imported, 1 added, 8 changed, 0 destroyed.");
-    expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${net.publicIp}`);
-    expect(await egressOf(net.vpcId)).toEqual([{ id: net.natGatewayId, allocationId: net.allocationId, publicIp: net.publicIp }]);
+    expect(r.stdout).toContain("orders-network: Apply complete! Resources: 15 imported, 0 added, 9 changed, 0 destroyed.");
+    expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${net.publicIp}, ${net.secondary!.publicIp}`);
+    expect(await egressOf(net.vpcId)).toEqual(egressBuilt(net));
     const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [net.allocationId] }));
     expect(Addresses![0].PublicIp).toBe(net.publicIp);
     // Existing tag values kept; the project's tags added.
-    expect(Object.fromEntries(Addresses![0].Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({ Name: "orders-egress", Owner: "platform", Project: "fixed-egress", Environment: "orders" });
+    expect(Object.fromEntries(Addresses![0].Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({ Name: "orders-egress", Owner: "platform", Project: "fixed-egress", Environment: "orders", [ADOPTION_MARKER_TAG]: "orders" });
+    // The NAT Gateway's own Project tag wins over the provider's default tags; the marker is on it all the same.
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [net.natGatewayId] }));
+    expect(Object.fromEntries(NatGateways![0].Tags!.map((t) => [t.Key, t.Value]))).toMatchObject({ Project: "payments", [ADOPTION_MARKER_TAG]: "orders" });
 
     const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: "orders-egress-probe" }));
     expect([...fn.VpcConfig!.SubnetIds!].sort()).toEqual([...net.privateSubnetIds].sort());
@@ -152,7 +176,7 @@ describe("make adopt on the emulator", () => {
     expect(drift.stdout).toContain("No drift: every resource is as Terraform last left it.");
   });
 
-  it("gives a zone without a public subnet a new one: the plan's only other creation", async () => {
+  it("gives a zone without a public subnet a new one: the plan's one creation", async () => {
     const lean = await buildConsoleNetwork(ec2, { prefix: "lean", cidr: "10.50", publicInEveryZone: false });
     const file = join(work, "config", "lean.json");
     const r = await job(base, "adopt", "--vpc", lean.vpcId, "--name", "lean", "--out", file);
@@ -165,7 +189,7 @@ describe("make adopt on the emulator", () => {
     const json = JSON.parse(readFileSync(join(work, "run", "plans", "lean-network.plan.json"), "utf8")) as { resource_changes: { type: string; change: { actions: string[]; importing?: unknown } }[] };
     expect(json.resource_changes.filter((c) => c.change.actions.includes("delete"))).toEqual([]);
     // The new subnet sits on the main route table with the NAT's subnet: no association to create.
-    expect(json.resource_changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type).sort()).toEqual(["aws_subnet", "aws_vpc_endpoint"]);
+    expect(json.resource_changes.filter((c) => c.change.actions.includes("create")).map((c) => c.type).sort()).toEqual(["aws_subnet"]);
     // NAT Gateway, Elastic IP, three subnets, the private table, its two associations, two default routes.
     expect(json.resource_changes.filter((c) => c.change.importing)).toHaveLength(10);
   });
@@ -214,10 +238,51 @@ describe("make adopt on the emulator", () => {
     const exists = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders2", "--out", out());
     expect(exists.code).toBe(1);
     expect(exists.stderr.trim()).toBe(`${out()} already exists; give another --out (OUT=…), or --force to replace it`);
-    // Under another name, what the orders stacks now manage (their provider tagged it) is not imported twice.
+    // Under another name, what orders adopted is not imported twice: the marker on each resource says so,
+    // though the NAT Gateway's own Project tag ("payments") hides the provider's.
     const twice = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders2", "--out", join(work, "config", "orders2.json"));
     expect(twice.code).toBe(1);
-    expect(twice.stderr).toContain(`NAT Gateway ${net.natGatewayId} (stack orders-network) are already managed by fixed-egress`);
+    expect(twice.stderr).toContain(`cannot adopt: NAT Gateway ${net.natGatewayId} (orders-nat) was adopted by the fixed-egress network "orders" (its ${ADOPTION_MARKER_TAG} tag)`);
+    expect(twice.stderr).toContain(`cannot adopt: Elastic IP ${net.secondary!.publicIp} (${net.secondary!.allocationId}) was adopted by the fixed-egress network "orders"`);
     expect(existsSync(join(work, "config", "orders2.json"))).toBe(false);
+  });
+
+  it("refuses a network CloudFormation owns, naming the stack and the way out", async () => {
+    const cfn = await buildConsoleNetwork(ec2, { prefix: "cfn", cidr: "10.60", natTags: { "aws:cloudformation:stack-name": "legacy-network" } });
+    const file = join(work, "config", "cfn.json");
+    const r = await job(base, "adopt", "--vpc", cfn.vpcId, "--name", "cfn", "--out", file);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      `cannot adopt: NAT Gateway ${cfn.natGatewayId} (cfn-nat) belongs to CloudFormation stack "legacy-network" (its aws:cloudformation:stack-name tag), which would change it back or delete it with itself; take it out of that stack first (DeletionPolicy: Retain on it, update the stack, then remove it from the template and update again), then run make adopt again\nNothing was written.`,
+    );
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("make destroy forgets what was adopted: the NAT Gateway, both addresses, the routes and the other team's subnet stay, the state is empty; deleting the adopted resources is refused while that subnet uses the main table", async () => {
+    const refused = await job(out(), "destroy", "--delete-adopted", "--release-egress-ips");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("--delete-adopted would delete what others still use, so nothing was destroyed:");
+    expect(refused.stderr).toContain(`  subnet ${net.other!.subnetId} (orders-batch) (ap-northeast-1d) uses route table ${net.mainRouteTableId} (the VPC's main route table)`);
+    const lambda = new LambdaClient(clientFor(emu.endpoint));
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-egress-probe" }))).FunctionName).toBe("orders-egress-probe");
+
+    const r = await job(out(), "destroy");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("orders-network: forgot 15 adopted resource(s); AWS keeps them as they are");
+    expect(r.stdout).toContain("The 15 adopted resource(s) stay in AWS as they were built, no longer managed");
+    expect(await egressOf(net.vpcId)).toEqual(egressBuilt(net));
+    const { RouteTables } = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [net.vpcId] }] }));
+    const defaultOf = (id: string) => RouteTables!.find((t) => t.RouteTableId === id)!.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0");
+    expect(defaultOf(net.mainRouteTableId)!.GatewayId).toBe(net.internetGatewayId);
+    expect(defaultOf(net.privateRouteTableId)!.NatGatewayId).toBe(net.natGatewayId);
+    const { Subnets } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [net.other!.subnetId, ...net.publicSubnetIds, ...net.privateSubnetIds] }));
+    expect(Subnets).toHaveLength(5);
+    // Free to be adopted again: the marker is gone from what was adopted.
+    const { Addresses } = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [net.allocationId, net.secondary!.allocationId] }));
+    expect(Addresses!.flatMap((a) => a.Tags ?? []).filter((t) => t.Key === ADOPTION_MARKER_TAG)).toEqual([]);
+    await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-egress-probe" }))).rejects.toThrow();
+    const state = await run("terraform", [`-chdir=${join(work, "cdktf.out", "stacks", "orders-network")}`, "state", "list"]);
+    expect([state.code, state.stdout.trim()]).toEqual([0, ""]);
   });
 });

@@ -8,6 +8,7 @@ import {
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
   CreateNatGatewayCommand,
+  CreateNetworkInterfaceCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSubnetCommand,
@@ -33,6 +34,22 @@ export interface ConsoleNetwork {
   readonly natGatewayId: string;
   readonly allocationId: string;
   readonly publicIp: string;
+  /** with `secondaryAddress`: the NAT Gateway's second Elastic IP */
+  readonly secondary?: { readonly allocationId: string; readonly publicIp: string };
+  /** with `otherWorkload`: a subnet of another team in 1d, left on the main route table, with a network interface in it */
+  readonly other?: { readonly subnetId: string; readonly networkInterfaceId: string };
+}
+
+export interface ConsoleOptions {
+  readonly prefix?: string;
+  readonly cidr?: string;
+  readonly publicInEveryZone?: boolean;
+  /** the NAT Gateway gets a second Elastic IP (CreateNatGateway's SecondaryAllocationIds) */
+  readonly secondaryAddress?: boolean;
+  /** another team's subnet in 1d on the main route table, with a network interface in it */
+  readonly otherWorkload?: boolean;
+  /** extra tags on the NAT Gateway (a Project tag of its own, another tool's marker) */
+  readonly natTags?: Record<string, string>;
 }
 
 /**
@@ -41,7 +58,7 @@ export interface ConsoleNetwork {
  * the 1a public subnet; private subnets in 1a and 1c sharing one table `private-rt` whose 0.0.0.0/0 goes to
  * the NAT Gateway. Without `publicInEveryZone`, 1c has no public subnet (only the NAT Gateway's zone has one).
  */
-export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", cidr = "10.30", publicInEveryZone = true } = {}): Promise<ConsoleNetwork> {
+export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", cidr = "10.30", publicInEveryZone = true, secondaryAddress = false, otherWorkload = false, natTags = {} }: ConsoleOptions = {}): Promise<ConsoleNetwork> {
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: `${cidr}.0.0/16`, TagSpecifications: named("vpc", `${prefix}-vpc`) }));
   const vpcId = Vpc!.VpcId!;
   const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: named("internet-gateway", `${prefix}-igw`) }));
@@ -63,8 +80,22 @@ export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", c
   if (publicC) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicRt, SubnetId: publicC }));
 
   const { AllocationId, PublicIp } = await ec2.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: named("elastic-ip", `${prefix}-egress`) }));
+  const second = secondaryAddress ? await ec2.send(new AllocateAddressCommand({ Domain: "vpc", TagSpecifications: named("elastic-ip", `${prefix}-egress-2`) })) : undefined;
   // No ConnectivityType, as the console's form and `aws ec2 create-nat-gateway` leave it out by default.
-  const { NatGateway } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: publicA, AllocationId, TagSpecifications: named("natgateway", `${prefix}-nat`) }));
+  const { NatGateway } = await ec2.send(
+    new CreateNatGatewayCommand({
+      SubnetId: publicA,
+      AllocationId,
+      SecondaryAllocationIds: second ? [second.AllocationId!] : undefined,
+      TagSpecifications: named("natgateway", `${prefix}-nat`, natTags),
+    }),
+  );
+  let other: ConsoleNetwork["other"];
+  if (otherWorkload) {
+    const subnetId = await subnet("batch", "20.0/24", "ap-northeast-1d");
+    const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, Description: `${prefix} batch worker` }));
+    other = { subnetId, networkInterfaceId: NetworkInterface!.NetworkInterfaceId! };
+  }
   const privateRt = await table("private-rt");
   await ec2.send(new CreateRouteCommand({ RouteTableId: privateRt, DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: NatGateway!.NatGatewayId }));
   for (const s of [privateA, privateC]) await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privateRt, SubnetId: s }));
@@ -79,6 +110,8 @@ export async function buildConsoleNetwork(ec2: EC2Client, { prefix = "orders", c
     natGatewayId: NatGateway!.NatGatewayId!,
     allocationId: AllocationId!,
     publicIp: PublicIp!,
+    secondary: second && { allocationId: second.AllocationId!, publicIp: second.PublicIp! },
+    other,
   };
 }
 
