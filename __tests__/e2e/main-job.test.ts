@@ -114,14 +114,14 @@ describe("make demo, deploy, drift", () => {
     const reasons = out.findings.map((f: { rule: string; address: string; reason: string }) => `${f.rule} ${f.address} ${f.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(new RegExp(`^eip-released aws_eip\\.network_nat_eip-0_\\w+ would be destroyed: its public IP ${today.publicIp!.replace(/\./g, "\\.")} is an egress IP the database allow-lists\\.$`)),
-        expect.stringMatching(/^private-subnet-removed aws_subnet\.network_private_subnet-0_\w+ would be replaced: it is a private subnet \(subnet-\w+\) where the function's network interfaces live/),
-        expect.stringMatching(/^private-association-moved aws_route_table_association\.network_private_association-0_\w+ would be replaced: private subnet subnet-\w+ falls back to the VPC's main route table/),
+        expect.stringMatching(new RegExp(`^eip-released aws_eip\\.network_nat_eip-ap-northeast-1a_\\w+ would be destroyed: its public IP ${today.publicIp!.replace(/\./g, "\\.")} is an egress IP the database allow-lists\\.$`)),
+        expect.stringMatching(/^private-subnet-removed aws_subnet\.network_private_subnet-ap-northeast-1a_\w+ would be replaced: it is a private subnet \(subnet-\w+\) where the function's network interfaces live/),
+        expect.stringMatching(/^private-association-moved aws_route_table_association\.network_private_association-ap-northeast-1a_\w+ would be replaced: private subnet subnet-\w+ falls back to the VPC's main route table/),
       ]),
     );
     expect(reasons.filter((x: string) => /network_public_/.test(x))).toEqual([]);
     expect(out.stacks).toEqual(expect.arrayContaining([expect.objectContaining({ name: "demo-network", replace: expect.any(Number) })]));
-    expect(r.stderr).toMatch(/^plan: refused: aws_eip\.network_nat_eip-0_\w+ would be destroyed/m);
+    expect(r.stderr).toMatch(/^plan: refused: aws_eip\.network_nat_eip-ap-northeast-1a_\w+ would be destroyed/m);
     expect(await egressNow()).toEqual(today); // a plan changes nothing
   });
 
@@ -131,14 +131,14 @@ describe("make demo, deploy, drift", () => {
     const refused = await job("deploy", "--no-bootstrap");
     expect(refused.code).toBe(1);
     expect(refused.stdout).toMatch(/demo-network: \d+ to add, \d+ to change, [1-9]\d* to replace, 0 to destroy\./);
-    expect(refused.stdout).toMatch(/refused: aws_nat_gateway\.network_nat_gateway-0_\w+ would be replaced: it keeps Elastic IP allocation eipalloc-\w+, but egress through it stops/);
-    expect(refused.stdout).toMatch(/refused: aws_route\.network_private_default-route-0_\w+ would point 0\.0\.0\.0\/0 at a NAT Gateway known only after apply/);
+    expect(refused.stdout).toMatch(/refused: aws_nat_gateway\.network_nat_gateway-ap-northeast-1a_\w+ would be replaced: it keeps Elastic IP allocation eipalloc-\w+, but egress through it stops/);
+    expect(refused.stdout).toMatch(/refused: aws_route\.network_private_default-route-ap-northeast-1a_\w+ would point 0\.0\.0\.0\/0 at a NAT Gateway known only after apply/);
     expect(refused.stdout).not.toContain("terraform apply");
     expect(refused.stderr).toMatch(/^demo-network: the plan changes the egress path, so nothing of it was applied \(the review: .*-demo-network-refused\.md\)\.\n/);
     expect(refused.stderr).toContain(`apply it with: FIXED_EGRESS_CONFIG=${configFile()} make deploy ARGS=--allow-egress-change`);
     // The refused review kept for the record: the replacement in the table, and the NAT keeping its Elastic IP.
     const record = readFileSync(join(work, "run", "reviews", readdirSync(join(work, "run", "reviews")).find((f) => f.endsWith("-demo-network-refused.md"))!), "utf8");
-    expect(record).toMatch(/\| replace \| `aws_nat_gateway\.network_nat_gateway-0_\w+` \|/);
+    expect(record).toMatch(/\| replace \| `aws_nat_gateway\.network_nat_gateway-ap-northeast-1a_\w+` \|/);
     expect(record).toContain("this plan is refused");
     expect(record).toContain(`- today: ${today.publicIp}\n- after this plan: ${today.publicIp}\n`);
     expect(await egressNow()).toEqual(today);
@@ -180,7 +180,7 @@ describe("make demo, deploy, drift", () => {
     const drift = await job("drift");
     expect(drift.code).toBe(2);
     expect(drift.stdout).toContain("Drift: 1 resource(s) changed outside Terraform (egress first):");
-    expect(drift.stdout).toMatch(new RegExp(`- EGRESS demo-network: aws_route\\.network_private_default-route-0_\\w+ was deleted outside Terraform: the private subnets behind it lose the route to NAT ${today.natId}\\.`));
+    expect(drift.stdout).toMatch(new RegExp(`- EGRESS demo-network: aws_route\\.network_private_default-route-ap-northeast-1a_\\w+ was deleted outside Terraform: the private subnets behind it lose the route to NAT ${today.natId}\\.`));
 
     const deploy = await job("deploy", "--no-bootstrap");
     expect(deploy.code).toBe(0);

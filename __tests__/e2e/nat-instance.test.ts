@@ -91,7 +91,7 @@ it("a new AMI replaces the instance, which the guard names as an egress stop (al
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/nati-network: 0 to add, \d+ to change, 1 to replace, 0 to destroy\./);
-  expect(r.stdout).toMatch(/allowed by --allow-egress-change: aws_instance\.network_nat_instance-0_\w+ would be replaced: it is a NAT instance \(i-\w+\); the new instance takes over its interface and Elastic IP \(the egress IP stays\)/);
+  expect(r.stdout).toMatch(/allowed by --allow-egress-change: aws_instance\.network_nat_instance-ap-northeast-1a_\w+ would be replaced: it is a NAT instance \(i-\w+\); the new instance takes over its interface and Elastic IP \(the egress IP stays\)/);
   const now = await natNow();
   expect(now.instance.InstanceId).not.toBe(first.instance.InstanceId);
   expect(now.instance.ImageId).toBe(Parameter!.Value);
@@ -107,7 +107,7 @@ it("a new instance type alone modifies the instance in place (stop, modify, star
   });
   const refused = await job("deploy", "--no-bootstrap");
   expect(refused.code).toBe(1);
-  expect(refused.stdout).toMatch(/refused: aws_instance\.network_nat_instance-0_\w+ would be stopped, modified \(instance_type\) and started again/);
+  expect(refused.stdout).toMatch(/refused: aws_instance\.network_nat_instance-ap-northeast-1a_\w+ would be stopped, modified \(instance_type\) and started again/);
   expect((await natNow()).instance.InstanceType).toBe("t3.nano");
   const r = await job("deploy", "--no-bootstrap", "--allow-egress-change");
   expect(r.code).toBe(0);
