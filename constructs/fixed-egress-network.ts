@@ -191,6 +191,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       }),
       // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
       dependsOn: [...publicDefaults, ...(this.internetGateway ? [this.internetGateway] : [])],
+      alarmTopicArn: plan.alarmTopicArn,
       tags,
     });
     const deviceIn = new Map(this.natDevices.map((d) => [d.zone, d]));

@@ -4,6 +4,7 @@ export { NETWORK_DEFAULTS, NAME_PATTERN, MAX_SECONDARY_ADDRESSES, planNetwork, v
 export type {
   FixedEgressNetworkProps,
   FlowLogsProps,
+  NatAlarmsProps,
   NetworkPlan,
   ZonePlan,
   RouteTablePlan,

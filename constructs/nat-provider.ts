@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { ITerraformDependable } from "cdktf";
 import { DataAwsSsmParameter } from "@cdktf/provider-aws/lib/data-aws-ssm-parameter";
+import { Ec2InstanceState } from "@cdktf/provider-aws/lib/ec2-instance-state";
 import { EipAssociation } from "@cdktf/provider-aws/lib/eip-association";
 import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
@@ -9,6 +10,7 @@ import { RouteConfig } from "@cdktf/provider-aws/lib/route";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AdoptedResource, adoptInto } from "./adopt";
 import { moveFromLegacyId } from "./legacy-ids";
+import { alarmCount, gatewayAlarms, instanceAlarms } from "./nat-alarms";
 import { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 
 /** `single`: one NAT device, in the first zone, for all zones (cheapest; that zone's outage cuts egress). `perAz`: one in every zone. */
@@ -71,6 +73,8 @@ export interface NatDevicesOptions {
   readonly devices: NatDevicePlacement[];
   /** what a device must wait for (the Internet Gateway and its route) */
   readonly dependsOn: ITerraformDependable[];
+  /** the SNS topic every NAT alarm notifies @default - no notification (a provider's self-repairing alarms stay) */
+  readonly alarmTopicArn?: string;
   /** a resource's tags from its Name (and, for an adopted resource, the tags it has today) */
   readonly tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
 }
@@ -78,8 +82,17 @@ export interface NatDevicesOptions {
 export interface NatInstanceProps {
   /** EC2 instance type; its architecture picks the AMI. @default "t4g.nano" */
   readonly instanceType?: string;
-  /** The AMI. @default - the latest Amazon Linux 2023 for the type's architecture (SSM public parameter) */
+  /**
+   * The AMI. Changing it replaces the instances (reviewed: the guard refuses until allowed).
+   * @default - `amiParameter`'s value when the instance is created, kept until `terraform apply -replace` (make nat-upgrade)
+   */
   readonly amiId?: string;
+  /**
+   * The SSM parameter that names the AMI when an instance is created. A newer value does not replace a running
+   * instance: the AMI stays until an explicit replace.
+   * @default - the latest Amazon Linux 2023 for the type's architecture (`/aws/service/ami-amazon-linux-latest/…`)
+   */
+  readonly amiParameter?: string;
   /** Root volume size (GiB), encrypted gp3. @default 8 */
   readonly rootVolumeGb?: number;
 }
@@ -114,6 +127,11 @@ export abstract class NatProvider {
   /** How many Elastic IPs one device can send from (secondary addresses are refused beyond it). */
   public readonly maxAddressesPerDevice: number = 1;
 
+  /** How many CloudWatch alarms each device gets, with or without a topic to notify (what the cost counts). */
+  public alarmsPerDevice(_notify: boolean): number {
+    return 0;
+  }
+
   /** Creates one device per placement under `scope`. */
   public abstract createDevices(scope: Construct, options: NatDevicesOptions): NatDevice[];
 
@@ -131,6 +149,10 @@ export class NatGatewayProvider extends NatProvider {
   public readonly maxAddressesPerDevice = 8;
   public readonly gateways: NatGateway[] = [];
 
+  public alarmsPerDevice(notify: boolean): number {
+    return alarmCount("gateway", notify);
+  }
+
   public createDevices(scope: Construct, o: NatDevicesOptions): NatDevice[] {
     return o.devices.map((d) => {
       const gateway = adoptInto(
@@ -147,6 +169,7 @@ export class NatGatewayProvider extends NatProvider {
         d.adopted?.id,
       );
       moveFromLegacyId(gateway, `gateway-${d.legacyIndex}`);
+      gatewayAlarms(scope, { zone: d.zone, name: o.name, natGatewayId: gateway.id, topicArn: o.alarmTopicArn });
       this.gateways.push(gateway);
       return {
         zone: d.zone,
@@ -169,6 +192,8 @@ export class NatInstanceProvider extends NatProvider {
   public readonly billing: { readonly item: "ec2-instance"; readonly instanceType: string; readonly rootVolumeGb: number };
   public readonly instances: Instance[] = [];
   public readonly networkInterfaces: NetworkInterface[] = [];
+  /** each instance's desired state, `running`: a stop outside Terraform is drift, and a deploy starts it again */
+  public readonly states: Ec2InstanceState[] = [];
   private readonly instanceType: string;
 
   constructor(private readonly props: NatInstanceProps) {
@@ -177,11 +202,16 @@ export class NatInstanceProvider extends NatProvider {
     this.billing = { item: "ec2-instance", instanceType: this.instanceType, rootVolumeGb: props.rootVolumeGb ?? NAT_INSTANCE_DEFAULTS.rootVolumeGb };
   }
 
+  public alarmsPerDevice(notify: boolean): number {
+    return alarmCount("instance", notify, this.instanceType);
+  }
+
   public createDevices(scope: Construct, o: NatDevicesOptions): NatDevice[] {
+    const pinned = this.props.amiId !== undefined;
     const ami =
       this.props.amiId ??
       new DataAwsSsmParameter(scope, "ami", {
-        name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isArm64(this.instanceType) ? "arm64" : "x86_64"}`,
+        name: this.props.amiParameter ?? `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${isArm64(this.instanceType) ? "arm64" : "x86_64"}`,
       }).insecureValue;
     // Everything the private subnets send, and nothing from anywhere else.
     const group = new SecurityGroup(scope, "instance-security-group", {
@@ -202,7 +232,8 @@ export class NatInstanceProvider extends NatProvider {
         description: `NAT ${o.name} ${d.zone}: holds the egress IP`,
         tags: o.tags(`nat-${o.name}-${d.zone}`),
       });
-      const association = new EipAssociation(scope, `eip-association-${d.zone}`, { allocationId: d.allocationId, networkInterfaceId: eni.id });
+      // An Elastic IP may need the VPC's Internet Gateway before it can be associated (the provider's docs).
+      const association = new EipAssociation(scope, `eip-association-${d.zone}`, { allocationId: d.allocationId, networkInterfaceId: eni.id, dependsOn: o.dependsOn });
       const instance = new Instance(scope, `instance-${d.zone}`, {
         ami,
         instanceType: this.instanceType,
@@ -214,7 +245,12 @@ export class NatInstanceProvider extends NatProvider {
         userDataReplaceOnChange: true,
         tags: o.tags(`nat-${o.name}-${d.zone}`),
         dependsOn: o.dependsOn,
+        // The AMI the instance was created from stays: a newer "latest" never replaces a running NAT. An explicit
+        // amiId is followed (a reviewed change); make nat-upgrade replaces the instance on purpose.
+        lifecycle: pinned ? undefined : { ignoreChanges: ["ami"] },
       });
+      this.states.push(new Ec2InstanceState(scope, `state-${d.zone}`, { instanceId: instance.id, state: "running" }));
+      instanceAlarms(scope, { zone: d.zone, name: o.name, instanceId: instance.id, instanceType: this.instanceType, topicArn: o.alarmTopicArn });
       moveFromLegacyId(eni, `interface-${d.legacyIndex}`);
       moveFromLegacyId(association, `eip-association-${d.legacyIndex}`);
       moveFromLegacyId(instance, `instance-${d.legacyIndex}`);

@@ -5,7 +5,7 @@ import { NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat
 import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
 import { Problems, awsIdPattern, checkInteger, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
-export type { FixedEgressNetworkProps, FlowLogsProps } from "./network-props";
+export type { FixedEgressNetworkProps, FlowLogsProps, NatAlarmsProps } from "./network-props";
 export { NAME_PATTERN };
 
 /** Every default of the network, in one place: the construct, the config schema (a test compares) and the docs read these. */
@@ -22,6 +22,8 @@ export const NETWORK_DEFAULTS = {
 
 /** AWS's ceiling of Elastic IPs per public NAT Gateway is 8 (2 until a quota increase): the primary and 7 more. */
 export const MAX_SECONDARY_ADDRESSES = 7;
+
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** One availability zone of the network: its subnets, and the resources to import there when adopting. */
 export interface ZonePlan {
@@ -86,6 +88,8 @@ export interface NetworkPlan {
   readonly natPlacement: NatPlacement;
   readonly natProvider: NatProvider;
   readonly natGatewaySecondaryEips: number;
+  /** the topic NAT alarms notify @default - none */
+  readonly alarmTopicArn?: string;
   readonly protectEgressIps: boolean;
   readonly mapPublicIpOnLaunch: boolean;
   readonly s3Endpoint: boolean;
@@ -136,6 +140,7 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
     natPlacement: placement,
     natProvider,
     natGatewaySecondaryEips: props.natGatewaySecondaryEips ?? NETWORK_DEFAULTS.natGatewaySecondaryEips,
+    alarmTopicArn: props.alarms?.topicArn,
     protectEgressIps: props.protectEgressIps ?? NETWORK_DEFAULTS.protectEgressIps,
     mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? NETWORK_DEFAULTS.mapPublicIpOnLaunch,
     s3Endpoint: props.s3Endpoint ?? NETWORK_DEFAULTS.s3Endpoint,
@@ -187,6 +192,7 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
     });
   }
   if (props.flowLogs) checkRetention(p, "flowLogs.retentionDays", props.flowLogs.retentionDays);
+  if (props.alarms) checkPattern(p, "alarms.topicArn", props.alarms.topicArn, SNS_TOPIC_ARN, "give the SNS topic's ARN, such as \"arn:aws:sns:ap-northeast-1:123456789012:nat-alarms\"");
   const extra = base.natGatewaySecondaryEips;
   checkInteger(p, "natGatewaySecondaryEips", extra, 0, MAX_SECONDARY_ADDRESSES, "addresses");
   const adoptedExtra = Math.max(0, ...(adopt?.natGateways ?? []).map((n) => n.secondaryAddresses?.length ?? 0));

@@ -6,6 +6,11 @@ export interface FlowLogsProps {
   readonly retentionDays?: number;
 }
 
+export interface NatAlarmsProps {
+  /** The SNS topic (its ARN) every NAT alarm notifies, firing and back to OK. */
+  readonly topicArn: string;
+}
+
 export interface FixedEgressNetworkProps {
   /** Prefix of every Name tag (`public-<name>-<az>`, `private-routing-<name>-<az>`, …). Lowercase letters, digits, hyphens. */
   readonly name: string;
@@ -52,6 +57,13 @@ export interface FixedEgressNetworkProps {
   readonly mapPublicIpOnLaunch?: boolean;
   /** A free S3 gateway endpoint on the private route tables, so S3 traffic skips the NAT's per-GB charge. @default true */
   readonly s3Endpoint?: boolean;
+  /**
+   * CloudWatch alarms on the NAT devices that notify a topic: NAT Gateways' port allocation errors and dropped
+   * packets; NAT instances' CPU credits. (NAT instances always get status-check alarms that recover or reboot
+   * them; with this they notify the topic too.) Each alarm's description says what to do.
+   * @default - no notification
+   */
+  readonly alarms?: NatAlarmsProps;
   /** VPC flow logs to CloudWatch Logs. @default - none */
   readonly flowLogs?: FlowLogsProps;
   /** Tags on every resource, after `Name`. @default {} */

@@ -21,6 +21,16 @@ export interface Prices {
   readonly ebsGbMonth: number;
   /** internet data transfer out, USD per GB (either NAT) */
   readonly dataTransferOutGb: number;
+  /** a standard-resolution CloudWatch alarm, USD per month */
+  readonly cloudwatchAlarmMonth: number;
+}
+
+/** What each device carries besides itself: its Elastic IPs and its CloudWatch alarms. */
+export interface DeviceExtras {
+  /** Elastic IPs per device, the primary included @default 1 */
+  readonly addresses?: number;
+  /** CloudWatch alarms per device @default 0 */
+  readonly alarms?: number;
 }
 
 /** One line of a monthly cost: what, and USD per month. */
@@ -38,16 +48,16 @@ export function pricesFor(region: string): Prices {
   return p;
 }
 
-type Pricer = (p: Prices, billing: NatBilling, devices: number, gb: number, hours: number) => CostLine[];
+type Pricer = (p: Prices, billing: NatBilling, devices: number, gb: number, hours: number, addresses: number) => CostLine[];
 
 /** How each kind of NAT device is billed, by what the network reports it is billed as (`NatDevice.billing.item`). */
 const PRICERS: Record<string, Pricer> = {
-  "nat-gateway": (p, _b, devices, gb, hours) => [
+  "nat-gateway": (p, _b, devices, gb, hours, addresses) => [
     { label: `NAT Gateway hours (${p.natGatewayHour} USD/h each)`, usd: devices * hours * p.natGatewayHour },
-    { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
+    { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP${addresses > 1 ? `, ${addresses} each` : ""})`, usd: devices * addresses * hours * p.publicIpv4Hour },
     { label: `NAT processing ${gb} GB (${p.natGatewayGb} USD/GB)`, usd: devices > 0 ? gb * p.natGatewayGb : 0 },
   ],
-  "ec2-instance": (p, b, devices, _gb, hours) => {
+  "ec2-instance": (p, b, devices, _gb, hours, addresses) => {
     const type = String(b.instanceType);
     const hour = p.instanceHour[type];
     if (hour === undefined) throw new Error(`no price for instance type "${type}"; known: ${Object.keys(p.instanceHour).join(", ")} (add it to config/prices.json)`);
@@ -55,37 +65,56 @@ const PRICERS: Record<string, Pricer> = {
     return [
       { label: `${type} hours (${hour} USD/h each)`, usd: devices * hours * hour },
       { label: `EBS gp3 ${gb} GB each (${p.ebsGbMonth} USD/GB-month)`, usd: devices * gb * p.ebsGbMonth },
-      { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * hours * p.publicIpv4Hour },
+      { label: `public IPv4 (${p.publicIpv4Hour} USD/h per EIP)`, usd: devices * addresses * hours * p.publicIpv4Hour },
       { label: "NAT processing (none with an instance)", usd: 0 },
     ];
   },
 };
 
-/** The monthly cost of `devices` devices billed as `billing` carrying `gbPerMonth`, line by line (the public IPv4 included). */
-export function devicesCost(p: Prices, billing: NatBilling, devices: number, gbPerMonth: number, hours = HOURS_PER_MONTH): CostLine[] {
+/**
+ * The monthly cost of `devices` devices billed as `billing` carrying `gbPerMonth`, line by line: the device, its
+ * public IPv4 addresses, the processing, and its alarms when it has any.
+ */
+export function devicesCost(p: Prices, billing: NatBilling, devices: number, gbPerMonth: number, extras: DeviceExtras = {}, hours = HOURS_PER_MONTH): CostLine[] {
   const pricer = PRICERS[billing.item];
   if (!pricer) throw new Error(`no pricing for NAT devices billed as "${billing.item}"; known: ${Object.keys(PRICERS).join(", ")}`);
-  return pricer(p, billing, devices, gbPerMonth, hours);
+  const alarms = extras.alarms ?? 0;
+  return [
+    ...pricer(p, billing, devices, gbPerMonth, hours, extras.addresses ?? 1),
+    ...(alarms > 0 ? [{ label: `CloudWatch alarms, ${alarms} each (${p.cloudwatchAlarmMonth} USD/month per alarm)`, usd: devices * alarms * p.cloudwatchAlarmMonth }] : []),
+  ];
 }
+
+/** A config's extras for a provider: secondary addresses (gateways only), and the alarms the provider gives each device. */
+export const extrasOf = (config: Pick<AppConfig, "network">, provider: NatProvider): DeviceExtras => ({
+  addresses: 1 + (provider.maxAddressesPerDevice > 1 ? (config.network.natGatewaySecondaryEips ?? 0) : 0),
+  alarms: provider.alarmsPerDevice(config.network.alarms !== undefined),
+});
 
 const total = (lines: CostLine[]) => lines.reduce((sum, line) => sum + line.usd, 0);
 
 /** A provider's monthly total for `devices` devices (brought EIPs are billed all the same). */
-export function providerTotal(provider: NatProvider, region: string, devices: number, gbPerMonth: number): number {
-  return total(devicesCost(pricesFor(region), provider.billing, devices, gbPerMonth));
+export function providerTotal(provider: NatProvider, region: string, devices: number, gbPerMonth: number, extras: DeviceExtras = {}): number {
+  return total(devicesCost(pricesFor(region), provider.billing, devices, gbPerMonth, extras));
 }
 
-/** Monthly NAT cost before and after a plan, from what it creates: NAT Gateways, and NAT instances by type. */
+/**
+ * Monthly cost of a plan's NAT devices and egress addresses, before and after it: NAT Gateways, NAT instances by
+ * type, and every Elastic IP a NAT device holds (secondary ones too). Alarms are not in a plan's count.
+ */
 export function monthlyNatCost(
   region: string,
-  before: { gateways: number; instanceTypes: string[] },
-  after: { gateways: number; instanceTypes: string[] },
+  before: { gateways: number; instanceTypes: string[]; eips: number },
+  after: { gateways: number; instanceTypes: string[]; eips: number },
   gbPerMonth = 100,
 ): { before: number; after: number } | undefined {
-  if (!REGIONS[region]) return undefined;
-  const at = (x: { gateways: number; instanceTypes: string[] }) =>
-    providerTotal(NatProvider.gateway(), region, x.gateways, gbPerMonth) +
-    x.instanceTypes.reduce((sum, type) => sum + (REGIONS[region].instanceHour[type] !== undefined ? providerTotal(NatProvider.instance({ instanceType: type }), region, 1, gbPerMonth) : 0), 0);
+  const p = REGIONS[region];
+  if (!p) return undefined;
+  const devicesOnly = { addresses: 0 };
+  const at = (x: { gateways: number; instanceTypes: string[]; eips: number }) =>
+    providerTotal(NatProvider.gateway(), region, x.gateways, gbPerMonth, devicesOnly) +
+    x.instanceTypes.reduce((sum, type) => sum + (p.instanceHour[type] !== undefined ? providerTotal(NatProvider.instance({ instanceType: type }), region, 1, gbPerMonth, devicesOnly) : 0), 0) +
+    x.eips * HOURS_PER_MONTH * p.publicIpv4Hour;
   return { before: at(before), after: at(after) };
 }
 
@@ -97,10 +126,8 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
   const p = pricesFor(config.region);
   const devices = natCount(config);
   const instanceType = config.network.natInstanceType;
-  const columns = [
-    { name: "gateway", lines: devicesCost(p, NatProvider.gateway().billing, devices, gbPerMonth) },
-    { name: `instance (${instanceType})`, lines: devicesCost(p, NatProvider.instance({ instanceType }).billing, devices, gbPerMonth) },
-  ];
+  const column = (name: string, provider: NatProvider) => ({ name, lines: devicesCost(p, provider.billing, devices, gbPerMonth, extrasOf(config, provider)) });
+  const columns = [column("gateway", NatProvider.gateway()), column(`instance (${instanceType})`, NatProvider.instance({ instanceType }))];
   const w = Math.max(...columns.flatMap((c) => c.lines.map((l) => l.label.length)), 30);
   const lines = [
     `Monthly cost of "${config.name}" in ${config.region}: ${devices} NAT device(s) (natPlacement "${config.network.natPlacement}"), ${gbPerMonth} GB a month (${HOURS_PER_MONTH} h/month, list prices recorded ${prices.recorded}):`,
@@ -115,7 +142,7 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
     "",
     `instance / gateway: ${((instance / gateway) * 100).toFixed(1)}%`,
     `internet data transfer out, ${gbPerMonth} GB (${p.dataTransferOutGb} USD/GB): ${usd(gbPerMonth * p.dataTransferOutGb)} with either NAT, outside both totals`,
-    `This config (natProvider "${config.network.natProvider}"): ${usd(providerTotal(natProviderOf(config.network), config.region, devices, gbPerMonth))} per month for the NAT. Billing starts when the NAT device is created.`,
+    `This config (natProvider "${config.network.natProvider}"): ${usd(configTotal(config, gbPerMonth))} per month for the NAT. Billing starts when the NAT device is created.`,
   );
   return lines.join("\n");
 }
@@ -123,11 +150,22 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
 /** One line for the end of `make demo`. */
 export function costLine(config: AppConfig, gbPerMonth = 100): string {
   const devices = natCount(config);
-  const provider = natProviderOf(config.network);
-  const total = providerTotal(provider, config.region, devices, gbPerMonth);
-  const what = provider.kind === "instance" ? `NAT instance(s) (${config.network.natInstanceType})` : "NAT Gateway(s)";
-  return `Cost on AWS (${config.region}, list price): about ${usd(total)} per month for ${devices} ${what} with ${gbPerMonth} GB; see make cost.`;
+  const billing = natProviderOf(config.network).billing;
+  const what = DEVICE_NAMES[billing.item]?.(billing) ?? `NAT device(s) (${billing.item})`;
+  return `Cost on AWS (${config.region}, list price): about ${usd(configTotal(config, gbPerMonth))} per month for ${devices} ${what} with ${gbPerMonth} GB; see make cost.`;
 }
+
+/** What the config's NAT costs a month: its provider's devices with their addresses and alarms. */
+function configTotal(config: AppConfig, gbPerMonth: number): number {
+  const provider = natProviderOf(config.network);
+  return providerTotal(provider, config.region, natCount(config), gbPerMonth, extrasOf(config, provider));
+}
+
+/** How the one-line cost names the devices, by what they are billed as. */
+const DEVICE_NAMES: Record<string, (b: NatBilling) => string> = {
+  "nat-gateway": () => "NAT Gateway(s)",
+  "ec2-instance": (b) => `NAT instance(s) (${String(b.instanceType)})`,
+};
 
 /** `--gb N`: GB a month through the NAT (default 100). */
 export function parseGb(value: string | undefined): number {

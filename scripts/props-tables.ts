@@ -9,7 +9,7 @@ import ts from "typescript";
 
 const LIB = join(__dirname, "..", "constructs");
 export const README = join(LIB, "README.md");
-export const TABLES = ["FixedEgressNetworkProps", "FlowLogsProps", "AdoptedNetwork", "AdoptedResource", "AdoptedRouteTable", "AdoptedNatGateway", "AdoptedAddress", "PrivateLambdaProps", "DatabaseAccessProps", "EntryOptions"];
+export const TABLES = ["FixedEgressNetworkProps", "FlowLogsProps", "AdoptedNetwork", "AdoptedResource", "AdoptedRouteTable", "AdoptedNatGateway", "AdoptedAddress", "NatAlarmsProps", "PrivateLambdaProps", "DatabaseAccessProps", "EntryOptions"];
 
 /** One Markdown table per interface, from its source. */
 export function propsTables(): Record<string, string> {

@@ -28,6 +28,7 @@ export interface AppConfig {
       readonly natProvider: "gateway" | "instance";
       readonly natInstanceType: string;
       readonly natInstanceAmiId?: string;
+      readonly natInstanceAmiParameter?: string;
       /** the addresses the database admits: the guard passes a plan whose egress IPs after apply are all among them */
       readonly allowListedEgressIps?: string[];
     };
@@ -191,12 +192,14 @@ function caBundleProblem(path: string | undefined, tls: TlsMode): string | undef
 
 /** The config's NAT provider: the one place the config's `natProvider` string becomes a strategy. */
 export function natProviderOf(network: AppConfig["network"]): NatProvider {
-  return network.natProvider === "instance" ? NatProvider.instance({ instanceType: network.natInstanceType, amiId: network.natInstanceAmiId }) : NatProvider.gateway();
+  return network.natProvider === "instance"
+    ? NatProvider.instance({ instanceType: network.natInstanceType, amiId: network.natInstanceAmiId, amiParameter: network.natInstanceAmiParameter })
+    : NatProvider.gateway();
 }
 
 /** The FixedEgressNetwork props of a config. */
 export function networkPropsOf(config: AppConfig): FixedEgressNetworkProps {
-  const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, allowListedEgressIps: _admitted, ...props } = config.network;
+  const { natProvider: _kind, natInstanceType: _type, natInstanceAmiId: _ami, natInstanceAmiParameter: _param, allowListedEgressIps: _admitted, ...props } = config.network;
   return { ...props, name: config.name, tags: config.tags, natProvider: natProviderOf(config.network) };
 }
 

@@ -53,8 +53,8 @@ it("make demo deploys it: the instance in the first public subnet on its own int
   const r = await job("deploy");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain("nati-network: 23 to add, 0 to change, 0 to replace, 0 to destroy. Monthly cost: 0.00 → 8.36 USD (+8.36).");
-  expect(r.stdout).toContain("about 8.36 USD per month for 1 NAT instance(s) (t4g.nano)");
+  expect(r.stdout).toContain("nati-network: 26 to add, 0 to change, 0 to replace, 0 to destroy. Monthly cost: 0.00 → 8.36 USD (+8.36).");
+  expect(r.stdout).toContain("about 8.56 USD per month for 1 NAT instance(s) (t4g.nano)");
   first = await natNow();
   expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${first.publicIp}`);
   const net = JSON.parse((await run("terraform", [`-chdir=${join(env.FIXED_EGRESS_OUTDIR!, "stacks", "nati-network")}`, "output", "-json"])).stdout);
@@ -120,7 +120,7 @@ it("a new instance type alone modifies the instance in place (stop, modify, star
 it("make destroy leaves nothing: no instance running, no interface, no Elastic IP", async () => {
   const r = await job("destroy");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: 23 destroyed\./);
+  expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: 26 destroyed\./);
   const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["running", "pending", "stopped"] }] }));
   expect((Reservations ?? []).flatMap((x) => x.Instances ?? [])).toEqual([]);
   const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: undefined, Filters: [{ Name: "network-interface-id", Values: [first.eni] }] }));

@@ -31,13 +31,14 @@ describe("cost", () => {
   it("shows gateway and instance side by side: at 100 GB in Tokyo, single, the instance costs at most 16% of the gateway", () => {
     const report = costReport(loadConfig(LOCAL_CONFIG), 100);
     expect(report).toMatch(/gateway:[\s\S]*total per month\s+55\.11 USD/);
-    expect(report).toMatch(/instance \(t4g\.nano\):[\s\S]*total per month\s+8\.36 USD/);
+    // A NAT instance always has its two self-repairing alarms (0.10 USD each a month).
+    expect(report).toMatch(/instance \(t4g\.nano\):[\s\S]*CloudWatch alarms, 2 each \(0\.1 USD\/month per alarm\)\s+0\.20 USD[\s\S]*total per month\s+8\.56 USD/);
     const ratio = Number(/instance \/ gateway: ([\d.]+)%/.exec(report)![1]);
     expect(ratio).toBeLessThanOrEqual(16);
-    expect(ratio).toBe(15.2);
+    expect(ratio).toBe(15.5);
     expect(report).toContain("internet data transfer out, 100 GB (0.114 USD/GB): 11.40 USD with either NAT, outside both totals");
     expect(report).toContain('This config (natProvider "gateway"): 55.11 USD per month');
-    expect(costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")), 100)).toContain('This config (natProvider "instance"): 8.36 USD per month');
+    expect(costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")), 100)).toContain('This config (natProvider "instance"): 8.56 USD per month');
   });
 
   it("counts the config's NAT devices for both providers", () => {
@@ -46,18 +47,28 @@ describe("cost", () => {
     expect(report).toMatch(/gateway:[\s\S]*total per month\s+104\.02 USD/);
   });
 
-  it("prices a plan's NAT devices before and after, gateways and instances alike", () => {
-    expect(monthlyNatCost("ap-northeast-1", { gateways: 1, instanceTypes: [] }, { gateways: 0, instanceTypes: ["t4g.nano"] })).toEqual({
+  it("prices a plan's NAT devices and their Elastic IPs before and after, gateways and instances alike", () => {
+    expect(monthlyNatCost("ap-northeast-1", { gateways: 1, instanceTypes: [], eips: 1 }, { gateways: 0, instanceTypes: ["t4g.nano"], eips: 1 })).toEqual({
       before: expect.closeTo(55.11, 6),
       after: expect.closeTo(8.36, 2),
     });
-    expect(monthlyNatCost("sa-east-1", { gateways: 1, instanceTypes: [] }, { gateways: 1, instanceTypes: [] })).toBeUndefined();
+    // Two secondary addresses: two more public IPv4 addresses, 3.65 USD each.
+    expect(monthlyNatCost("ap-northeast-1", { gateways: 1, instanceTypes: [], eips: 1 }, { gateways: 1, instanceTypes: [], eips: 3 })!.after).toBeCloseTo(55.11 + 7.3, 6);
+    expect(monthlyNatCost("sa-east-1", { gateways: 1, instanceTypes: [], eips: 1 }, { gateways: 1, instanceTypes: [], eips: 1 })).toBeUndefined();
+  });
+
+  it("counts secondary addresses and alarms in make cost", () => {
+    const report = costReport(derivedConfig(LOCAL_CONFIG, (c) => ((c.network.natGatewaySecondaryEips = 2), (c.network.alarms = { topicArn: "arn:aws:sns:ap-northeast-1:123456789012:nat" }))), 100);
+    expect(report).toMatch(/public IPv4 \(0\.005 USD\/h per EIP, 3 each\)\s+10\.95 USD/);
+    expect(report).toMatch(/gateway:[\s\S]*CloudWatch alarms, 2 each[^\n]*0\.20 USD[\s\S]*total per month\s+62\.61 USD/);
+    // NAT instances send from one address: no secondary ones; with a topic, a t-type's CPU credits alarm too.
+    expect(report).toMatch(/instance \(t4g\.nano\):[\s\S]*public IPv4 \(0\.005 USD\/h per EIP\)\s+3\.65 USD[\s\S]*CloudWatch alarms, 3 each/);
   });
 
   it("gives one line for the demo and parses --gb", () => {
     expect(costLine(loadConfig(LOCAL_CONFIG))).toBe("Cost on AWS (ap-northeast-1, list price): about 55.11 USD per month for 1 NAT Gateway(s) with 100 GB; see make cost.");
     expect(costLine(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")))).toBe(
-      "Cost on AWS (ap-northeast-1, list price): about 8.36 USD per month for 1 NAT instance(s) (t4g.nano) with 100 GB; see make cost.",
+      "Cost on AWS (ap-northeast-1, list price): about 8.56 USD per month for 1 NAT instance(s) (t4g.nano) with 100 GB; see make cost.",
     );
     expect(parseGb("250")).toBe(250);
     expect(parseGb(undefined)).toBe(100);

@@ -46,7 +46,36 @@ describe("NatProvider", () => {
       expect(body).toMatchObject({ subnet_id: ref("aws_subnet", subnet), source_dest_check: false });
       expect(one(s, "aws_instance")[1].network_interface).toEqual([{ device_index: 0, network_interface_id: ref("aws_network_interface", eni) }]);
       const [eip] = one(s, "aws_eip");
-      expect(one(s, "aws_eip_association")[1]).toEqual({ allocation_id: ref("aws_eip", eip, "allocation_id"), network_interface_id: ref("aws_network_interface", eni) });
+      const association = one(s, "aws_eip_association")[1];
+      expect(association).toMatchObject({ allocation_id: ref("aws_eip", eip, "allocation_id"), network_interface_id: ref("aws_network_interface", eni) });
+      // An Elastic IP may need the Internet Gateway before it can be associated: the association waits for it, as the instance does.
+      const [igw] = one(s, "aws_internet_gateway");
+      expect(association.depends_on).toEqual(expect.arrayContaining([`aws_internet_gateway.${igw}`]));
+      expect(one(s, "aws_instance")[1].depends_on).toEqual(association.depends_on);
+    });
+
+    it("keeps the AMI it was created from: a newer value of the SSM parameter never replaces it (ignore_changes), a given amiId is followed", () => {
+      expect(one(s, "aws_instance")[1].lifecycle).toEqual({ ignore_changes: ["ami"] });
+      const pinned = synthNetwork({ natProvider: NatProvider.instance({ amiId: "ami-0123456789abcdef0" }) });
+      expect(one(pinned, "aws_instance")[1].lifecycle).toBeUndefined();
+      const custom = synthNetwork({ natProvider: NatProvider.instance({ amiParameter: "/golden/nat-ami" }) });
+      expect(all(custom, "aws_ssm_parameter", "data")[0][1].name).toBe("/golden/nat-ami");
+    });
+
+    it("manages each instance's state as running, so a stop outside Terraform is drift and a deploy starts it", () => {
+      const [instance] = one(s, "aws_instance");
+      expect(one(s, "aws_ec2_instance_state")[1]).toMatchObject({ instance_id: ref("aws_instance", instance), state: "running" });
+    });
+
+    it("repairs itself: a system status alarm recovers the instance, an instance status alarm reboots it; no topic, no CPU credit alarm", () => {
+      const alarms = all(s, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
+      const [instance] = one(s, "aws_instance");
+      expect(alarms.map((a) => a.metric_name).sort()).toEqual(["StatusCheckFailed_Instance", "StatusCheckFailed_System"]);
+      const action = (metric: string) => alarms.find((a) => a.metric_name === metric)!.alarm_actions;
+      expect(action("StatusCheckFailed_System")).toEqual([expect.stringMatching(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:automate:\$\{data\.aws_region\.\w+\.name\}:ec2:recover$/)]);
+      expect(action("StatusCheckFailed_Instance")).toEqual([expect.stringMatching(/:ec2:reboot$/)]);
+      for (const a of alarms) expect(a.dimensions).toEqual({ InstanceId: ref("aws_instance", instance) });
+      expect(alarms.find((a) => a.metric_name === "StatusCheckFailed_System")!.alarm_description).toMatch(/EC2 recovers the instance onto other hardware \(same interface, same Elastic IP\)/);
     });
 
     it("points every private route at that interface", () => {
@@ -140,5 +169,35 @@ describe("a NatProvider defined outside the library", () => {
 
   it("cannot adopt NAT Gateways unless it says it can", () => {
     expect(provider.adoptionProblem()).toMatch(/^cannot adopt existing NAT Gateways; .* use NatProvider\.gateway\(\)/);
+  });
+});
+
+describe("NAT alarms with a topic", () => {
+  const TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:nat-alarms";
+  const alarmsOf = (s: Synthesized) => all(s, "aws_cloudwatch_metric_alarm").map(([, a]) => a);
+
+  it("NAT Gateway: port allocation errors and dropped packets, each to the topic (firing and OK), each saying what to do", () => {
+    const s = synthNetwork({ alarms: { topicArn: TOPIC } });
+    const [gateway] = one(s, "aws_nat_gateway");
+    const alarms = alarmsOf(s);
+    expect(alarms.map((a) => a.metric_name).sort()).toEqual(["ErrorPortAllocation", "PacketsDropCount"]);
+    for (const a of alarms) {
+      expect(a).toMatchObject({ namespace: "AWS/NATGateway", dimensions: { NatGatewayId: ref("aws_nat_gateway", gateway) }, alarm_actions: [TOPIC], ok_actions: [TOPIC], treat_missing_data: "notBreaching" });
+    }
+    expect(alarms.find((a) => a.metric_name === "ErrorPortAllocation")!.alarm_description).toMatch(/55,000 simultaneous connections to one destination.*natGatewaySecondaryEips/);
+    expect(alarmsOf(synthNetwork({}))).toEqual([]);
+  });
+
+  it("NAT instance: the status checks notify too, and a burstable type's CPU credits are watched", () => {
+    const alarms = alarmsOf(synthNetwork({ alarms: { topicArn: TOPIC }, natProvider: NatProvider.instance() }));
+    expect(alarms.map((a) => `${a.metric_name} ${a.alarm_actions.length}`).sort()).toEqual(["CPUCreditBalance 1", "StatusCheckFailed_Instance 2", "StatusCheckFailed_System 2"]);
+    expect(alarmsOf(synthNetwork({ alarms: { topicArn: TOPIC }, natProvider: NatProvider.instance({ instanceType: "c7gn.medium" }) })).map((a) => a.metric_name)).not.toContain("CPUCreditBalance");
+    expect(NatProvider.instance().alarmsPerDevice(true)).toBe(3);
+    expect(NatProvider.instance().alarmsPerDevice(false)).toBe(2);
+    expect(NatProvider.gateway().alarmsPerDevice(true)).toBe(2);
+  });
+
+  it("refuses a topic that is not an SNS topic ARN", () => {
+    expect(() => synthNetwork({ alarms: { topicArn: "nat-alarms" } })).toThrow(/alarms\.topicArn: "nat-alarms" is not valid; give the SNS topic's ARN/);
   });
 });
