@@ -2,7 +2,9 @@
  * The NAT instance's user data: a plain shell script, nothing EC2-specific in the NAT itself, so the same
  * script is proven off EC2 (the egress proof runs it, taken from the synthesized stack, in a network
  * namespace). It turns on IPv4 forwarding and masquerades everything leaving through the interface of the
- * default route (nftables). Idempotent. The NAT is up before the persistence steps (a sysctl file, a copy of
+ * default route (nftables), and sends no ICMP redirects (as AWS's own NAT AMI: a redirect would point the private
+ * subnets at a gateway they cannot use). Idempotent. It needs no network of its own before it runs: the instance
+ * boots after its interface holds the Elastic IP, and nftables ships with Amazon Linux 2023. The NAT is up before the persistence steps (a sysctl file, a copy of
  * itself and a systemd unit that re-runs it at boot), and their failure does not undo it.
  */
 export const NAT_INSTANCE_USER_DATA: string = `#!/bin/sh
@@ -19,6 +21,7 @@ while [ $# -gt 1 ]; do
 done
 [ -n "$out" ] || { log "no IPv4 default route: nothing to masquerade through"; exit 1; }
 sysctl -q -w net.ipv4.ip_forward=1 || { log "cannot turn on IPv4 forwarding"; exit 1; }
+sysctl -q -w net.ipv4.conf.all.send_redirects=0 && sysctl -q -w net.ipv4.conf.default.send_redirects=0 || log "cannot turn ICMP redirects off (forwarding goes on)"
 nft -f - <<NFT || { log "cannot load the nftables rules"; exit 1; }
 table ip fixed_egress_nat
 delete table ip fixed_egress_nat
@@ -33,7 +36,7 @@ log "forwarding, masquerading through $out"
 
 # Survive a reboot. These may fail (no systemd, a read-only /usr): the NAT above stays up either way.
 persist() {
-  mkdir -p /etc/sysctl.d && echo "net.ipv4.ip_forward = 1" > /etc/sysctl.d/90-fixed-egress-nat.conf || return 1
+  mkdir -p /etc/sysctl.d && printf 'net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\n' > /etc/sysctl.d/90-fixed-egress-nat.conf || return 1
   mkdir -p /usr/local/sbin && cp "$0" /usr/local/sbin/fixed-egress-nat && chmod 0755 /usr/local/sbin/fixed-egress-nat || return 1
   mkdir -p /etc/systemd/system && cat > /etc/systemd/system/fixed-egress-nat.service <<UNIT || return 1
 [Unit]

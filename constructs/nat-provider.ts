@@ -244,10 +244,12 @@ export class NatInstanceProvider extends NatProvider {
         userData: NAT_INSTANCE_USER_DATA,
         userDataReplaceOnChange: true,
         tags: o.tags(`nat-${o.name}-${d.zone}`),
-        dependsOn: o.dependsOn,
-        // The AMI the instance was created from stays: a newer "latest" never replaces a running NAT. An explicit
-        // amiId is followed (a reviewed change); make nat-upgrade replaces the instance on purpose.
-        lifecycle: pinned ? undefined : { ignoreChanges: ["ami"] },
+        // It boots with its address in place: nothing in its user data waits for the network.
+        dependsOn: [...o.dependsOn, association],
+        // The AMI and the user data the instance was created with stay: a newer "latest", or a newer script in a
+        // library upgrade, never replaces a running NAT. An explicit amiId is followed (a reviewed change); make
+        // nat-upgrade replaces the instance on purpose, and the new one gets both.
+        lifecycle: { ignoreChanges: pinned ? ["user_data"] : ["ami", "user_data"] },
       });
       this.states.push(new Ec2InstanceState(scope, `state-${d.zone}`, { instanceId: instance.id, state: "running" }));
       instanceAlarms(scope, { zone: d.zone, name: o.name, instanceId: instance.id, instanceType: this.instanceType, topicArn: o.alarmTopicArn });

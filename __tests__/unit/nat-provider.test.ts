@@ -51,13 +51,15 @@ describe("NatProvider", () => {
       // An Elastic IP may need the Internet Gateway before it can be associated: the association waits for it, as the instance does.
       const [igw] = one(s, "aws_internet_gateway");
       expect(association.depends_on).toEqual(expect.arrayContaining([`aws_internet_gateway.${igw}`]));
-      expect(one(s, "aws_instance")[1].depends_on).toEqual(association.depends_on);
+      // The instance boots after its interface holds the address: its user data needs no network before it.
+      const [associationId] = one(s, "aws_eip_association");
+      expect(one(s, "aws_instance")[1].depends_on).toEqual([...association.depends_on, `aws_eip_association.${associationId}`]);
     });
 
-    it("keeps the AMI it was created from: a newer value of the SSM parameter never replaces it (ignore_changes), a given amiId is followed", () => {
-      expect(one(s, "aws_instance")[1].lifecycle).toEqual({ ignore_changes: ["ami"] });
+    it("keeps the AMI and user data it was created with: a newer SSM value or script never replaces it (ignore_changes), a given amiId is followed", () => {
+      expect(one(s, "aws_instance")[1].lifecycle).toEqual({ ignore_changes: ["ami", "user_data"] });
       const pinned = synthNetwork({ natProvider: NatProvider.instance({ amiId: "ami-0123456789abcdef0" }) });
-      expect(one(pinned, "aws_instance")[1].lifecycle).toBeUndefined();
+      expect(one(pinned, "aws_instance")[1].lifecycle).toEqual({ ignore_changes: ["user_data"] });
       const custom = synthNetwork({ natProvider: NatProvider.instance({ amiParameter: "/golden/nat-ami" }) });
       expect(all(custom, "aws_ssm_parameter", "data")[0][1].name).toBe("/golden/nat-ami");
     });
