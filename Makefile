@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 JOB := $(TSX) jobs/main.ts
 
-.PHONY: adopt help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -92,6 +92,9 @@ clean:
 
 adopt: node_modules/.install-stamp  ## write config/$(NAME).json from a hand-built network (VPC=vpc-… NAME=…), to import it with its egress IP
 	@$(JOB) adopt --vpc "$(VPC)" --name "$(NAME)" $(if $(OUT),--out "$(OUT)") $(ARGS)
+
+nat-upgrade: node_modules/.install-stamp  ## replace each NAT instance, one zone at a time, with the AMI its parameter names now (the egress IP stays)
+	@$(JOB) nat-upgrade
 
 drift: node_modules/.install-stamp  ## refresh-only plan of both stacks: what changed outside Terraform (exit 2 when something did)
 	@$(JOB) drift

@@ -12,7 +12,7 @@ import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import { Job, JobValues, fail } from "./cli";
 import { costLine } from "./cost";
-import { decideFor, headline, priorIds, renderReview } from "./plan-review";
+import { decideFor, headline, newerAmiNotes, priorIds, renderReview } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
 import { applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
 import { RUN_DIR, shown } from "./paths";
@@ -41,6 +41,7 @@ async function deploy(values: JobValues): Promise<void> {
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
     for (const w of review.warnings) say(`    note: ${w.address} ${w.reason}`);
+    for (const n of newerAmiNotes(planned.plan)) say(`    note: ${n}`);
     const decision = decideFor([review], config, allowed);
     const record = join(reviews, `${new Date().toISOString().replace(/[:.]/g, "-")}-${stack}${decision.refused ? "-refused" : ""}.md`);
     if (planned.changes) writeFileSync(record, renderReview([review], decision, config));

@@ -12,6 +12,7 @@ import { costJob } from "./cost";
 import { deployJob } from "./deploy";
 import { destroyJob } from "./destroy";
 import { driftJob } from "./drift";
+import { natUpgradeJob } from "./nat-upgrade";
 import { outputsJob } from "./outputs";
 import { planJob } from "./plan";
 
@@ -23,6 +24,7 @@ export const JOBS: Record<string, Job> = {
   adopt: adoptJob,
   cost: costJob,
   bootstrap: bootstrapJob,
+  "nat-upgrade": natUpgradeJob,
   outputs: outputsJob,
 };
 

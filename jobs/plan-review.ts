@@ -53,3 +53,17 @@ export function renderReview(reviews: StackReview[], decision: Decision, config:
 /** The ids of a type's resources in the state the plan started from (this stack's own NAT Gateways, say). */
 export const priorIds = (plan: PlanJson, type: string): string[] =>
   resourcesOf(plan.prior_state?.values?.root_module).filter((r) => r.type === type).map((r) => String(r.values?.id));
+
+/**
+ * A newer AMI published for a NAT instance: the value of the SSM parameter the instance was created from, when it
+ * differs from the instance's own AMI. Said, never acted on: make nat-upgrade replaces the instances on purpose.
+ */
+export function newerAmiNotes(plan: PlanJson): string[] {
+  const state = plan.prior_state?.values?.root_module;
+  const published = resourcesOf(state, "data").filter((r) => r.type === "aws_ssm_parameter").map((r) => r.values?.insecure_value ?? r.values?.value);
+  const latest = published.find((v): v is string => typeof v === "string" && v.startsWith("ami-"));
+  if (!latest) return [];
+  return resourcesOf(state)
+    .filter((r) => r.type === "aws_instance" && typeof r.values?.ami === "string" && r.values.ami !== latest)
+    .map((r) => `NAT instance ${String(r.values?.id)} runs ${String(r.values?.ami)}; ${latest} is published. It stays until make nat-upgrade replaces it (one zone at a time; the egress IP stays).`);
+}

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "fs";
 import { Job, JobValues, fail } from "./cli";
-import { FORMATS, Format, decideFor, renderReview } from "./plan-review";
+import { FORMATS, Format, decideFor, newerAmiNotes, renderReview } from "./plan-review";
 import { planStack, readyStacks } from "./stack-steps";
 import { configFromEnv } from "./app";
 import { say } from "./steps";
@@ -25,6 +25,8 @@ async function plan(values: JobValues): Promise<number> {
   const decision = decideFor(reviews, config, values["allow-egress-change"] === true);
   say("");
   process.stdout.write(renderReview(reviews, decision, config, format));
+  // Said beside the review (on stderr with a machine format): a newer NAT AMI is news, not a change.
+  for (const n of planned.flatMap((p) => (p ? newerAmiNotes(p.plan) : []))) (format === "markdown" ? process.stdout : process.stderr).write(`note: ${n}\n`);
   if (typeof values.sarif === "string") writeFileSync(values.sarif, renderReview(reviews, decision, config, "sarif"));
   if (decision.refused) {
     for (const f of reviews.flatMap((r) => r.findings)) process.stderr.write(`plan: refused: ${f.address} ${f.reason}\n`);

@@ -104,7 +104,11 @@ export interface PlannedStack {
  * `onlyIfChanged`, a plan that changes nothing (Terraform's exit code 0) is not shown as JSON: there is nothing
  * to review or apply, and `terraform show` would start the provider once more; its review is then empty.
  */
-export async function planStack(stack: string, log: string, opts: { refreshOnly?: boolean; lock?: boolean; onlyIfChanged?: boolean } = {}): Promise<PlannedStack | undefined> {
+export async function planStack(
+  stack: string,
+  log: string,
+  opts: { refreshOnly?: boolean; lock?: boolean; onlyIfChanged?: boolean; replace?: string[] } = {},
+): Promise<PlannedStack | undefined> {
   const dir = stackDir(stack);
   mkdirSync(PLANS_DIR, { recursive: true });
   const suffix = opts.refreshOnly ? ".drift" : "";
@@ -112,7 +116,8 @@ export async function planStack(stack: string, log: string, opts: { refreshOnly?
   const jsonFile = join(PLANS_DIR, `${stack}${suffix}.plan.json`);
   // A plan writes nothing: without the lock (a pull request's plan) it needs no write access to the state's bucket.
   const lock = opts.lock === false ? ["-lock=false"] : ["-lock-timeout=60s"];
-  const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", ...lock, "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : [])];
+  const replace = (opts.replace ?? []).map((a) => `-replace=${a}`);
+  const args = [`-chdir=${dir}`, "plan", "-input=false", "-no-color", ...lock, "-detailed-exitcode", `-out=${planFile}`, ...(opts.refreshOnly ? ["-refresh-only"] : []), ...replace];
   const plan = await step(`${stack}: terraform plan${opts.refreshOnly ? " -refresh-only" : ""}`, "terraform", args, `${log}-plan`, { progress: new Progress("plan"), ok: [0, 2] });
   if (plan.code === 1) {
     // No state object at all (Terraform: "Unable to find remote state"), or one without outputs (the precondition).

@@ -7,8 +7,8 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance } from "@aws-sdk/client-ec2";
-import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { run } from "../helpers/terraform";
@@ -18,19 +18,28 @@ jest.setTimeout(600_000);
 let emu: Emulator;
 let ec2: EC2Client;
 let env: NodeJS.ProcessEnv;
+/** The SSM parameter the config names for the AMI: one this test may write (moto refuses writes under /aws/). */
+const AMI_PARAMETER = "/fixed-egress-e2e/nat-ami";
 const configure = (edit: (c: any) => void = () => undefined) =>
   writeFileSync(
     env.FIXED_EGRESS_CONFIG!,
-    JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => ((c.name = "nati"), (c.emulator.endpoint = emu.endpoint), (c.network.natProvider = "instance"), edit(c)))),
+    JSON.stringify(
+      rawConfig(LOCAL_CONFIG, (c) => ((c.name = "nati"), (c.emulator.endpoint = emu.endpoint), (c.network.natProvider = "instance"), (c.network.natInstanceAmiParameter = AMI_PARAMETER), edit(c))),
+    ),
   );
+const ssm = () => new SSMClient(clientFor(emu.endpoint));
+/** The public AL2023 AMI of an architecture, as the emulator serves it. */
+const al2023 = async (arch: "arm64" | "x86_64") => (await ssm().send(new GetParameterCommand({ Name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}` }))).Parameter!.Value!;
+const publish = async (ami: string) => ssm().send(new PutParameterCommand({ Name: AMI_PARAMETER, Value: ami, Type: "String", Overwrite: true }));
 const job = (name: string, ...args: string[]) => run("node", ["--import", "tsx", JOB_MAIN, name, ...args], { env });
 
-beforeAll(() => {
+beforeAll(async () => {
   emu = startEmulator();
   ec2 = new EC2Client(clientFor(emu.endpoint));
   const work = mkdtempSync(join(tmpdir(), "fixed-egress-nati-"));
   env = { FIXED_EGRESS_CONFIG: join(work, "config.json"), FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
   configure();
+  await publish(await al2023("arm64"));
 });
 // No destroy before the emulator stops: stopping it forgets everything (the last test's destroy is the asserted one).
 afterAll(() => emu?.stop());
@@ -62,8 +71,7 @@ it("make demo deploys it: the instance in the first public subnet on its own int
   expect(first.instance.InstanceType).toBe("t4g.nano");
   expect(first.instance.KeyName).toBeUndefined();
   expect(first.instance.MetadataOptions?.HttpTokens).toBe("required");
-  const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64" }));
-  expect(first.instance.ImageId).toBe(Parameter!.Value);
+  expect(first.instance.ImageId).toBe(await al2023("arm64"));
   const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [first.eni] }));
   expect(NetworkInterfaces![0].SourceDestCheck).toBe(false);
   expect(NetworkInterfaces![0].SubnetId).toBe(net.public_subnet_ids.value[0]);
@@ -84,9 +92,50 @@ it("plans no change on a second run, and make drift finds nothing", async () => 
   expect(drift.code).toBe(0);
 });
 
+it("a newer AMI published: make plan changes no NAT and says so, make deploy replaces nothing; make nat-upgrade replaces the instance, keeping interface, allocation and IP", async () => {
+  const newer = await al2023("x86_64");
+  await publish(newer);
+  const plan = await job("plan");
+  expect(plan.code).toBe(0);
+  expect(plan.stdout).toContain("0 to add, 0 to change, 0 to replace, 0 to destroy.");
+  expect(plan.stdout).toContain(`note: NAT instance ${first.instance.InstanceId} runs ${first.instance.ImageId}; ${newer} is published. It stays until make nat-upgrade replaces it`);
+  const deploy = await job("deploy", "--no-bootstrap");
+  expect(deploy.code).toBe(0);
+  expect(deploy.stdout).toContain("nati-network: no changes");
+  expect((await natNow()).instance.InstanceId).toBe(first.instance.InstanceId);
+
+  const r = await job("nat-upgrade");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/nati-network: 0 to add, 0 to change, 1 to replace, 0 to destroy\./);
+  expect(r.stdout).toMatch(/expected: aws_instance\.network_nat_instance-ap-northeast-1a_\w+ would be replaced/);
+  expect(r.stdout).toContain("this zone's egress stops until the new instance forwards");
+  expect(r.stdout).toContain("Upgraded 1 NAT instance(s); the egress IPs are unchanged.");
+  const now = await natNow();
+  expect(now.instance.InstanceId).not.toBe(first.instance.InstanceId);
+  expect(now.instance.ImageId).toBe(newer);
+  expect({ eni: now.eni, allocationId: now.allocationId, publicIp: now.publicIp }).toEqual({ eni: first.eni, allocationId: first.allocationId, publicIp: first.publicIp });
+  expect((await job("deploy", "--no-bootstrap")).stdout).toContain("nati-network: no changes");
+  first = now;
+});
+
+it("stopped outside Terraform: make drift reports it as egress (exit 2), make deploy starts it again", async () => {
+  await ec2.send(new StopInstancesCommand({ InstanceIds: [first.instance.InstanceId!] }));
+  const drift = await job("drift");
+  expect(drift.code).toBe(2);
+  expect(drift.stdout).toMatch(new RegExp(`EGRESS nati-network: aws_ec2_instance_state\\.network_nat_state-ap-northeast-1a_\\w+ .*${first.instance.InstanceId}`));
+  const r = await job("deploy", "--no-bootstrap");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("nati-network: 0 to add, 1 to change, 0 to replace, 0 to destroy.");
+  const { Reservations } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [first.instance.InstanceId!] }));
+  expect(Reservations![0].Instances![0].State!.Name).toBe("running");
+  expect((await job("drift")).code).toBe(0);
+});
+
 it("a new AMI replaces the instance, which the guard names as an egress stop (allowed here); the interface, EIP and public IP stay", async () => {
-  const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }));
-  configure((c) => ((c.network.natInstanceAmiId = Parameter!.Value), (c.network.natInstanceType = "t3.nano")));
+  const pinned = await al2023("arm64");
+  configure((c) => ((c.network.natInstanceAmiId = pinned), (c.network.natInstanceType = "t3.nano")));
   const r = await job("deploy", "--no-bootstrap", "--allow-egress-change");
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
@@ -94,7 +143,7 @@ it("a new AMI replaces the instance, which the guard names as an egress stop (al
   expect(r.stdout).toMatch(/allowed by --allow-egress-change: aws_instance\.network_nat_instance-ap-northeast-1a_\w+ would be replaced: it is a NAT instance \(i-\w+\); the new instance takes over its interface and Elastic IP \(the egress IP stays\)/);
   const now = await natNow();
   expect(now.instance.InstanceId).not.toBe(first.instance.InstanceId);
-  expect(now.instance.ImageId).toBe(Parameter!.Value);
+  expect(now.instance.ImageId).toBe(pinned);
   expect(now.instance.InstanceType).toBe("t3.nano");
   expect({ eni: now.eni, allocationId: now.allocationId, publicIp: now.publicIp }).toEqual({ eni: first.eni, allocationId: first.allocationId, publicIp: first.publicIp });
 });

@@ -20,6 +20,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { reviewPlan } from "@fixed-egress/guard";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { tmpdir } from "os";
 import { join } from "path";
 import { bootstrapState } from "../../jobs/bootstrap-state";
@@ -109,6 +110,40 @@ describe("NAT modes on the emulator", () => {
     expect(review.findings.length).toBeGreaterThan(0);
     for (const f of review.findings) expect(f.address).toMatch(/ap-northeast-1a/);
     expect(review.egressAfter.sort()).toEqual(net.egress_ips.filter((_: string, i: number) => i > 0).sort());
+  });
+
+  it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe; a third secondary is added in place and the review names the new IP", async () => {
+    const config = (n: number) => emulatorConfig(emu.endpoint, "second", (c) => (c.network.natGatewaySecondaryEips = n));
+    d = await prepare(config(2));
+    await d.apply("network");
+    await d.apply("app");
+    const net = await d.outputs("network");
+    expect(net.egress_ips).toHaveLength(3);
+    const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: net.nat_device_ids }));
+    const addresses = NatGateways![0].NatGatewayAddresses!;
+    expect(addresses.map((a) => a.PublicIp)).toEqual(net.egress_ips);
+    expect(addresses.map((a) => a.IsPrimary)).toEqual([true, false, false]);
+    const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: "second-egress-probe" }));
+    expect(fn.Environment!.Variables!.EGRESS_IPS.split(",")).toEqual(net.egress_ips);
+    expect(await d.planExitCode("network")).toBe(0);
+
+    // 2 → 3: the NAT Gateway is updated in place (same id, same primary allocation); the guard names the new address.
+    await d.resynth(config(3));
+    const plan = JSON.parse(readFileSync(await d.planJsonFile("network"), "utf8"));
+    const gateway = plan.resource_changes.find((c: any) => c.type === "aws_nat_gateway");
+    expect(gateway.change.actions).toEqual(["update"]);
+    const review = reviewPlan(plan, "second-network");
+    expect(review.findings.map((f) => f.rule)).toEqual(["nat-gateway-addresses"]);
+    expect(review.egressBefore).toEqual(net.egress_ips);
+    await d.apply("network");
+    const after = await d.outputs("network");
+    expect(after.egress_ips.slice(0, 3)).toEqual(net.egress_ips);
+    expect(after.egress_ips).toHaveLength(4);
+    const { NatGateways: now } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: after.nat_device_ids }));
+    expect(now![0].NatGatewayId).toBe(NatGateways![0].NatGatewayId);
+    expect(now![0].NatGatewayAddresses!.find((a) => a.IsPrimary)!.AllocationId).toBe(addresses[0].AllocationId);
+    expect(now![0].NatGatewayAddresses).toHaveLength(4);
+    expect(await d.planExitCode("network")).toBe(0);
   });
 
   it("an existing VPC with its own Internet Gateway and bring-your-own EIPs: no second gateway, the EIPs checked before apply and kept after destroy", async () => {
