@@ -10,15 +10,16 @@
 import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { DEFAULT_CONFIG, stackNames } from "../stacks";
+import type { AppConfig } from "../stacks";
 import { Job, JobValues, fail } from "./cli";
 import { costLine } from "./cost";
-import { decideFor, headline, newerAmiNotes, priorIds, renderReview } from "./plan-review";
+import { decideFor, headline, heldByLeaving, newerAmiNotes, priorIds, renderReview } from "./plan-review";
 import { broughtEipProblems } from "./preflight";
-import { applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
-import { RUN_DIR, shown } from "./paths";
+import { PlannedStack, applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
+import { RUN_DIR, shown, stackDir } from "./paths";
 import { configFromEnv } from "./app";
-import { say } from "./steps";
-import { terraformOutcome } from "./terraform-text";
+import { say, step } from "./steps";
+import { failStep, terraformOutcome } from "./terraform-text";
 
 async function deploy(values: JobValues): Promise<void> {
   const allowed = values["allow-egress-change"] === true;
@@ -36,7 +37,7 @@ async function deploy(values: JobValues): Promise<void> {
   for (const stack of stacks) {
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    const planned = await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true });
+    let planned = await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true });
     if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${shown(join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
@@ -65,6 +66,9 @@ async function deploy(values: JobValues): Promise<void> {
       say(`    ${stack}: no changes (planned in ${took()}; nothing to review)`);
       continue;
     }
+    // Allowed, a switch of NAT devices on the same Elastic IP runs in order: the old holder goes first.
+    const leaving = heldByLeaving(planned.plan);
+    if (leaving.length > 0) planned = await freeFirst(stack, leaving, config, allowed);
     const applied = await applyPlan(planned, `deploy-${stack}`);
     say(`    ${stack}: ${terraformOutcome(applied.output)} (planned, reviewed and applied in ${took()}; review kept in ${shown(record)})`);
   }
@@ -75,6 +79,22 @@ async function deploy(values: JobValues): Promise<void> {
   say(`VPC: ${net.vpc_id}    function: ${app.function_name}`);
   say(costLine(config));
   say(`Tear down with: ${envPrefix}make destroy`);
+}
+
+/**
+ * Destroys `leaving` (NAT devices giving their Elastic IPs to new ones) on its own, then plans the stack again and
+ * reviews it as before: the new devices then take addresses nobody holds.
+ */
+async function freeFirst(stack: string, leaving: string[], config: AppConfig, allowed: boolean): Promise<PlannedStack> {
+  say(`    ${stack}: ${leaving.join(", ")} hold Elastic IPs the new NAT devices take; AWS refuses to give an address another device holds, so they go first`);
+  const dir = stackDir(stack);
+  const args = [`-chdir=${dir}`, "apply", "-destroy", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=60s", ...leaving.map((a) => `-target=${a}`)];
+  const freed = await step(`${stack}: terraform apply -destroy (free the Elastic IPs)`, "terraform", args, `deploy-${stack}-free`);
+  if (freed.code !== 0) failStep(`freeing the Elastic IPs of ${stack}`, freed, dir);
+  const again = (await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true }))!;
+  say(`    ${stack}: ${headline(again.review)}`);
+  if (decideFor([again.review], config, allowed).refused) fail(`${stack}: the plan after freeing the Elastic IPs is refused; nothing more was applied`);
+  return again;
 }
 
 export const deployJob: Job = {

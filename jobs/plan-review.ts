@@ -67,3 +67,18 @@ export function newerAmiNotes(plan: PlanJson): string[] {
     .filter((r) => r.type === "aws_instance" && typeof r.values?.ami === "string" && r.values.ami !== latest)
     .map((r) => `NAT instance ${String(r.values?.id)} runs ${String(r.values?.ami)}; ${latest} is published. It stays until make nat-upgrade replaces it (one zone at a time; the egress IP stays).`);
 }
+
+/**
+ * The NAT devices (and Elastic IP associations) a plan removes while it gives their allocations to new ones:
+ * AWS refuses the new association while the old one holds the address, and nothing in the plan orders the two,
+ * so an allowed switch frees them first (one targeted destroy) and plans the rest again.
+ */
+export function heldByLeaving(plan: PlanJson): string[] {
+  const changes = plan.resource_changes ?? [];
+  const allocations = (v: Record<string, unknown> | null | undefined) => [v?.allocation_id, ...(Array.isArray(v?.secondary_allocation_ids) ? v.secondary_allocation_ids : [])].filter((a): a is string => typeof a === "string");
+  const holders = ["aws_nat_gateway", "aws_eip_association"];
+  const wanted = new Set(changes.filter((c) => holders.includes(c.type) && c.change.actions.includes("create")).flatMap((c) => allocations(c.change.after as Record<string, unknown>)));
+  return changes
+    .filter((c) => holders.includes(c.type) && c.change.actions.includes("delete") && allocations(c.change.before as Record<string, unknown>).some((a) => wanted.has(a)))
+    .map((c) => c.address);
+}

@@ -15,7 +15,7 @@ const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
 export function wireStack(stack: TerraformStack, config: AppConfig, stackName: string): void {
   const emulator = config.emulator?.endpoint;
   const endpoints: AwsProviderEndpoints | undefined = emulator
-    ? { ec2: emulator, iam: emulator, lambda: emulator, s3: emulator, sts: emulator, logs: emulator, secretsmanager: emulator, ssm: emulator }
+    ? { ec2: emulator, iam: emulator, lambda: emulator, s3: emulator, sts: emulator, logs: emulator, secretsmanager: emulator, ssm: emulator, cloudwatch: emulator, sns: emulator }
     : undefined;
 
   new AwsProvider(stack, "aws", {

@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance, StopInstancesCommand } from "@aws-sdk/client-ec2";
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, EC2Client, Instance, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
@@ -166,10 +166,26 @@ it("a new instance type alone modifies the instance in place (stop, modify, star
   expect({ eni: now.eni, publicIp: now.publicIp }).toEqual({ eni: first.eni, publicIp: first.publicIp });
 });
 
+it("switching to a NAT Gateway on the same Elastic IP: refused with the two applies it takes; allowed, the instance's association goes first and the gateway takes the address (the emulator refuses an address another interface holds, as AWS does)", async () => {
+  const before = await natNow();
+  configure((c) => (c.network.natProvider = "gateway"));
+  const refused = await job("deploy", "--no-bootstrap");
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).toMatch(new RegExp(`refused: aws_nat_gateway\\.network_nat_gateway-ap-northeast-1a_\\w+ would take Elastic IP allocation ${before.allocationId}, which aws_eip_association\\.\\S+ holds: .*first remove`));
+  const r = await job("deploy", "--no-bootstrap", "--allow-egress-change");
+  expect(r.stderr).toBe("");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/aws_eip_association\.network_nat_eip-association-ap-northeast-1a_\w+ hold Elastic IPs the new NAT devices take; .* so they go first/);
+  const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "state", Values: ["available"] }] }));
+  expect(NatGateways!.map((n) => n.NatGatewayAddresses![0].AllocationId)).toEqual([before.allocationId]);
+  expect(NatGateways![0].NatGatewayAddresses![0].PublicIp).toBe(first.publicIp);
+  expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${first.publicIp}`);
+});
+
 it("make destroy leaves nothing: no instance running, no interface, no Elastic IP", async () => {
   const r = await job("destroy");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: 26 destroyed\./);
+  expect(r.stdout).toMatch(/nati-network: Destroy complete! Resources: \d+ destroyed\./);
   const { Reservations } = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["running", "pending", "stopped"] }] }));
   expect((Reservations ?? []).flatMap((x) => x.Instances ?? [])).toEqual([]);
   const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: undefined, Filters: [{ Name: "network-interface-id", Values: [first.eni] }] }));
