@@ -1,6 +1,6 @@
 /** The app's use of the guard: the monthly cost beside a plan's counts, the config's allow-list, and the report formats. */
 import { decide, reviewPlan } from "@fixed-egress/guard";
-import { costHeadline, decideFor, headline, renderReview } from "../../jobs/plan-review";
+import { costHeadline, decideFor, headline, heldByLeaving, renderReview } from "../../jobs/plan-review";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 import { Res, TODAY, planOf, valuesAt } from "../helpers/plans";
@@ -41,5 +41,34 @@ describe("the app's review", () => {
     const r = reviewPlan(replaced, "demo-network", ".run/plans/demo-network.plan.json");
     const log = JSON.parse(renderReview([r], decide([r]), loadConfig(LOCAL_CONFIG), "sarif"));
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(".run/plans/demo-network.plan.json");
+  });
+});
+
+describe("heldByLeaving: what an allowed switch of NAT devices frees first", () => {
+  const change = (address: string, type: string, actions: string[], before: object | null, after: object | null) => ({ address, type, mode: "managed", change: { actions, before, after } });
+
+  it("names the device a plan removes while a new one takes its allocation, and nothing else", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_eip_association.old", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-1" }, null),
+        change("aws_eip_association.other", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-9" }, null),
+        change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-1" }),
+        change("aws_eip.kept", "aws_eip", ["no-op"], { allocation_id: "eipalloc-1" }, { allocation_id: "eipalloc-1" }),
+      ],
+    };
+    expect(heldByLeaving(plan as never)).toEqual(["aws_eip_association.old"]);
+  });
+
+  it("counts secondary allocations, and a replaced gateway; a plan that moves nothing frees nothing", () => {
+    const plan = {
+      format_version: "1.2",
+      resource_changes: [
+        change("aws_nat_gateway.old", "aws_nat_gateway", ["delete", "create"], { allocation_id: "eipalloc-1", secondary_allocation_ids: ["eipalloc-2"] }, { allocation_id: "eipalloc-3" }),
+        change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-4", secondary_allocation_ids: ["eipalloc-2"] }),
+      ],
+    };
+    expect(heldByLeaving(plan as never)).toEqual(["aws_nat_gateway.old"]);
+    expect(heldByLeaving({ format_version: "1.2", resource_changes: [] } as never)).toEqual([]);
   });
 });
