@@ -1,7 +1,7 @@
 /** Secondary Elastic IPs on NAT Gateways: created (natGatewaySecondaryEips) or adopted with the gateway; every one an egress IP. */
 import { TerraformOutput } from "cdktf";
 import { FixedEgressNetwork, FixedEgressNetworkProps, NatProvider, networkOutputs } from "../../constructs";
-import { ZONES, THREE_AZS, networkProps } from "../helpers/network-props";
+import { ZONES, THREE_AZS, consoleAdoption, networkProps } from "../helpers/network-props";
 import { all, byPath, ref, synthStack, Synthesized } from "../helpers/synth";
 
 const synth = (over: Partial<FixedEgressNetworkProps>): Synthesized =>
@@ -40,17 +40,7 @@ describe("secondary addresses", () => {
   });
 
   it("keeps an adopted gateway's secondary addresses: each imported by its allocation, on the gateway, in egress_ips", () => {
-    const s = synth({
-      existingVpcId: "vpc-0123456789abcdef0",
-      vpcCidr: undefined,
-      adopt: {
-        publicSubnets: [{ id: "subnet-0000000000000a001" }, { id: "subnet-0000000000000a002" }],
-        privateSubnets: [{ id: "subnet-0000000000000b001" }, { id: "subnet-0000000000000b002" }],
-        publicRouteTables: [{ id: "rtb-0000000000000000a", main: true }, { id: "rtb-0000000000000000b" }],
-        privateRouteTables: [{ id: "rtb-0000000000000000c" }, { id: "rtb-0000000000000000c" }],
-        natGateways: [{ id: "nat-0000000000000000d", allocationId: "eipalloc-0000000000000000e", secondaryAddresses: [{ allocationId: "eipalloc-0000000000000000f", tags: { Name: "second" } }] }],
-      },
-    });
+    const s = synth(consoleAdoption({ secondaryAddresses: [{ allocationId: "eipalloc-0000000000000000f", tags: { Name: "second" } }] }));
     const [second, body] = byPath(s, "aws_eip", "nat/eip-eipalloc-0000000000000000f");
     expect(body.tags).toMatchObject({ Name: "second" });
     expect((s.json.import as { to: string; id: string }[]).find((i) => i.to === `aws_eip.${second}`)?.id).toBe("eipalloc-0000000000000000f");

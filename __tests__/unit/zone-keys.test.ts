@@ -10,7 +10,7 @@ import { ADOPTION_MARKER_TAG, FixedEgressNetwork, FixedEgressNetworkProps, NatPr
 import { loadConfig } from "../../stacks/config";
 import { synthApp } from "../helpers/app";
 import { LOCAL_CONFIG, ROOT } from "../helpers/config";
-import { THREE_AZS, networkProps } from "../helpers/network-props";
+import { THREE_AZS, consoleAdoption, networkProps } from "../helpers/network-props";
 import { Json, synthStack } from "../helpers/synth";
 
 const fixture = (name: string): Json => JSON.parse(readFileSync(join(ROOT, "__tests__", "fixtures", "release-0.3", `${name}.json`), "utf8"));
@@ -20,18 +20,8 @@ const VARIANTS: Record<string, Partial<FixedEgressNetworkProps>> = {
   "gateway-per-az": { ...THREE_AZS, natGateways: "perAz", flowLogs: {} },
   "instance-per-az": { natGateways: "perAz", natProvider: NatProvider.instance() },
   "brought-eips": { natGateways: "perAz", eipAllocationIds: ["eipalloc-0000000000000000a", "eipalloc-0000000000000000b"] },
-  adopted: {
-    existingVpcId: "vpc-0123456789abcdef0",
-    vpcCidr: undefined,
-    protectEgressIps: true,
-    adopt: {
-      publicSubnets: [{ id: "subnet-0000000000000a001" }, { id: "subnet-0000000000000a002" }],
-      privateSubnets: [{ id: "subnet-0000000000000b001" }, { id: "subnet-0000000000000b002" }],
-      publicRouteTables: [{ id: "rtb-0000000000000000a", main: true }, { id: "rtb-0000000000000000b" }],
-      privateRouteTables: [{ id: "rtb-0000000000000000c" }, { id: "rtb-0000000000000000c" }],
-      natGateways: [{ id: "nat-0000000000000000d", allocationId: "eipalloc-0000000000000000e" }],
-    },
-  },
+  // What 0.3.0 synthesized for the console's adopted network (protected, as make adopt writes it).
+  adopted: { ...consoleAdoption(), protectEgressIps: true },
 };
 
 /** A resource (or data) block without the given types, except those `keep` has too. */
