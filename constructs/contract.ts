@@ -1,3 +1,5 @@
+import type { FixedEgressNetwork } from "./fixed-egress-network";
+
 /**
  * The network stack's contract with whoever reads its state (an app stack here, app stacks in other
  * repositories, the jobs that run them): output names and descriptions, the precondition a reader puts on
@@ -40,4 +42,17 @@ export function networkAppliedPrecondition(stateFqn: string, networkName: string
     condition: `\${length(${stateFqn}.outputs.${out}) > 0}`,
     error_message: `${NETWORK_CONTRACT.notAppliedMarker} The state of ${networkName} has no ${out} output: apply ${networkName} first.`,
   };
+}
+
+/** The outputs a network stack declares (`NETWORK_CONTRACT`): name, value and description of each. */
+export function networkOutputs(network: FixedEgressNetwork): { name: string; value: string | string[]; description: string }[] {
+  const values: Record<keyof typeof NETWORK_CONTRACT.outputs, string | string[]> = {
+    egressIps: network.egressIps,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    natDeviceIds: network.natDeviceIds,
+    natGatewayIds: network.natDeviceIds,
+  };
+  return Object.entries(NETWORK_CONTRACT.outputs).map(([key, o]) => ({ ...o, value: values[key as keyof typeof values] }));
 }

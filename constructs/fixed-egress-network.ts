@@ -15,7 +15,7 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { adoptInto, routeImportId } from "./adopt";
 import { addFlowLogs } from "./flow-logs";
-import { NETWORK_CONTRACT, NETWORK_OUTPUTS } from "./contract";
+import { NETWORK_OUTPUTS } from "./contract";
 import { ValidationError } from "./errors";
 import { moveFromLegacyId } from "./legacy-ids";
 import { DevicePlan, EgressAllocation, FixedEgressNetworkProps, NetworkPlan, RouteTablePlan, ZonePlan, planNetwork } from "./network-plan";
@@ -29,19 +29,6 @@ export interface IPrivateNetwork {
   readonly privateSubnetIds: string[];
   /** the public IPs the network's traffic leaves from (what the database allow-lists) @default - not known */
   readonly egressIps?: string[];
-}
-
-/** The outputs a network stack declares (`NETWORK_CONTRACT`): name, value and description of each. */
-export function networkOutputs(network: FixedEgressNetwork): { name: string; value: string | string[]; description: string }[] {
-  const values: Record<keyof typeof NETWORK_CONTRACT.outputs, string | string[]> = {
-    egressIps: network.egressIps,
-    vpcId: network.vpcId,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    natDeviceIds: network.natDeviceIds,
-    natGatewayIds: network.natDeviceIds,
-  };
-  return Object.entries(NETWORK_CONTRACT.outputs).map(([key, o]) => ({ ...o, value: values[key as keyof typeof values] }));
 }
 
 type Tags = (name: string, existing?: Record<string, string>) => Record<string, string>;

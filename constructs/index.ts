@@ -1,4 +1,4 @@
-export { FixedEgressNetwork, networkOutputs } from "./fixed-egress-network";
+export { FixedEgressNetwork } from "./fixed-egress-network";
 export type { IPrivateNetwork } from "./fixed-egress-network";
 export { NETWORK_DEFAULTS, NAME_PATTERN, MAX_SECONDARY_ADDRESSES, planNetwork, validateNetworkProps } from "./network-plan";
 export type {
@@ -12,7 +12,7 @@ export type {
   DevicePlan,
   EgressAllocation,
 } from "./network-plan";
-export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition } from "./contract";
+export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition, networkOutputs } from "./contract";
 export type { NetworkOutputKey } from "./contract";
 export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway, AdoptedAddress } from "./adopt";
 export { ADOPTION_MARKER_TAG, routeImportId } from "./adopt";
