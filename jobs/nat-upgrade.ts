@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
+import type { PlanJson } from "@fixed-egress/guard";
 import { stackNames } from "../stacks";
 import { configFromEnv } from "./app";
 import { Job, fail } from "./cli";
@@ -15,6 +16,15 @@ import { stackDir } from "./paths";
 import { applyPlan, planStack, readyStacks } from "./stack-steps";
 import { say } from "./steps";
 import { terraformOutcome } from "./terraform-text";
+
+/**
+ * What the replacement of `address` changes by itself: the resources whose configuration refers to it (its
+ * managed state, its alarms), read from the plan's configuration.
+ */
+export function followers(plan: PlanJson, address: string): Set<string> {
+  const resources = (plan.configuration?.root_module as { resources?: { address: string; expressions?: unknown }[] } | undefined)?.resources ?? [];
+  return new Set(resources.filter((r) => JSON.stringify(r.expressions ?? {}).includes(`"${address}`)).map((r) => r.address));
+}
 
 /** The NAT instances of a synthesized network stack, by address, in zone order (the order they were built). */
 export function natInstances(dir: string): string[] {
@@ -33,8 +43,10 @@ async function natUpgrade(): Promise<void> {
     const started = Date.now();
     const planned = (await planStack(network, "nat-upgrade", { replace: [address] }))!;
     const review = planned.review;
-    // The upgrade replaces that instance and nothing else: its own findings are the expected egress stop.
-    const others = review.actions.filter((a) => a.address !== address && a.action !== "no-op");
+    // The upgrade replaces that instance and what follows it (its state, its alarms), nothing else: its own
+    // findings are the expected egress stop.
+    const following = followers(planned.plan, address);
+    const others = review.actions.filter((a) => a.address !== address && !following.has(a.address) && a.action !== "no-op");
     if (others.length > 0) {
       fail(`${network}: the upgrade plan of ${address} also changes ${others.map((a) => `${a.address} (${a.action})`).join(", ")}; nothing was applied. Bring the network up to date with make deploy first, then run make nat-upgrade again.`);
     }
