@@ -52,6 +52,7 @@ export async function unmark(config: AppConfig): Promise<void> {
 
 /** Takes `addresses` out of the stack's state (those it holds), leaving the resources in AWS as they are. */
 export async function forget(stack: string, dir: string, addresses: string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
   const list = await step(`${stack}: terraform state list`, "terraform", [`-chdir=${dir}`, "state", "list", "-no-color"], `destroy-${stack}-state-list`);
   if (list.code !== 0) failStep(`terraform state list of ${stack}`, list, dir);
   const held = new Set(list.stdout.split("\n").map((l) => l.trim()));

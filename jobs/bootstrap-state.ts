@@ -14,7 +14,7 @@ import {
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
+  GetObjectCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
@@ -222,15 +222,18 @@ export async function checkStateBucket(config: AppConfig): Promise<void> {
 }
 
 /**
- * The state object of `stack` in the config's bucket, when it exists (`s3://<bucket>/<key>`); undefined when
- * it or the bucket does not exist, or the backend is local.
+ * The state object of `stack` in the config's bucket when it holds resources (`s3://<bucket>/<key>`); undefined
+ * when it, or the bucket, does not exist, when it is empty (a destroyed stack leaves an empty state behind), or
+ * the backend is local.
  */
 export async function existingStateOf(config: AppConfig, stack: string): Promise<string | undefined> {
   if (config.backend.type !== "s3") return undefined;
   const { bucket, s3 } = stateBucket(config, config.backend);
   const key = `${config.backend.keyPrefix}/${stack}.tfstate`;
-  const found = await aws(config, () => orMissing(s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))));
-  return found ? `s3://${bucket}/${key}` : undefined;
+  const found = await aws(config, () => orMissing(s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))));
+  if (!found?.Body) return undefined;
+  const state = JSON.parse(await found.Body.transformToString()) as { resources?: unknown[] };
+  return (state.resources ?? []).length > 0 ? `s3://${bucket}/${key}` : undefined;
 }
 
 export const bootstrapJob: Job = {

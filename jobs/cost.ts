@@ -87,7 +87,8 @@ export function devicesCost(p: Prices, billing: NatBilling, devices: number, gbP
 
 /** A config's extras for a provider: secondary addresses (gateways only), and the alarms the provider gives each device. */
 export const extrasOf = (config: Pick<AppConfig, "network">, provider: NatProvider): DeviceExtras => ({
-  addresses: 1 + (provider.maxAddressesPerDevice > 1 ? (config.network.natGatewaySecondaryEips ?? 0) : 0),
+  // Created secondaries, or the most an adopted gateway keeps.
+  addresses: 1 + (provider.maxAddressesPerDevice > 1 ? Math.max(config.network.natGatewaySecondaryEips ?? 0, ...(config.network.adopt?.natGateways ?? []).map((n) => n.secondaryAddresses?.length ?? 0)) : 0),
   alarms: provider.alarmsPerDevice(config.network.alarms !== undefined),
 });
 

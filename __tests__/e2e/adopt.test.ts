@@ -284,5 +284,9 @@ describe("make adopt on the emulator", () => {
     await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-egress-probe" }))).rejects.toThrow();
     const state = await run("terraform", [`-chdir=${join(work, "cdktf.out", "stacks", "orders-network")}`, "state", "list"]);
     expect([state.code, state.stdout.trim()]).toEqual([0, ""]);
+    // Its empty state is no deployment: the same network can be adopted again under the same name.
+    const again = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders", "--out", out(), "--force");
+    expect([again.code, again.stderr]).toEqual([0, ""]);
+    expect(again.stdout).toContain(`Egress IPs kept: ${net.publicIp}, ${net.secondary!.publicIp}`);
   });
 });

@@ -127,8 +127,9 @@ if (require.main === module) {
     process.stderr.write("this builds a test network on the emulator only; FIXED_EGRESS_CONFIG names real AWS\n");
     process.exit(1);
   }
-  buildConsoleNetwork(new EC2Client(clientSettings(config))).then(
-    (n) => process.stdout.write(`built by hand on the emulator: ${n.vpcId} (NAT Gateway ${n.natGatewayId}, Elastic IP ${n.publicIp})\n`),
+  // With a secondary address and another team's subnet on the main route table, as real networks have.
+  buildConsoleNetwork(new EC2Client(clientSettings(config)), { secondaryAddress: true, otherWorkload: true }).then(
+    (n) => process.stdout.write(`built by hand on the emulator: ${n.vpcId} (NAT Gateway ${n.natGatewayId}, Elastic IPs ${n.publicIp}, ${n.secondary!.publicIp})\n`),
     (err: Error) => {
       process.stderr.write(`${err.message}\n`);
       process.exit(1);
