@@ -7,12 +7,12 @@
 const Sequencer = require("@jest/test-sequencer").default;
 
 const SECONDS = {
-  "e2e/main-job.test.ts": 416,
-  "e2e/nat-instance.test.ts": 358,
+  "e2e/nat-instance.test.ts": 620,
+  "e2e/main-job.test.ts": 445,
   "e2e/deploy.test.ts": 227,
   "e2e/faults.test.ts": 214,
-  "e2e/adopt.test.ts": 177,
-  "e2e/nat-modes.test.ts": 135,
+  "e2e/nat-modes.test.ts": 270,
+  "e2e/adopt.test.ts": 240,
   "e2e/guard-hcl.test.ts": 91,
   "consumer/package.test.ts": 46,
   "terraform/plan.test.ts": 34,
