@@ -93,7 +93,7 @@ const GATEWAY: readonly AlarmSpec[] = [
 
 const isBurstable = (instanceType: string) => /^t\d/.test(instanceType);
 
-/** How many alarms a device gets: what `make cost` counts. */
+/** How many alarms a device gets (what a cost estimate counts). */
 export function alarmCount(kind: "gateway" | "instance", notify: boolean, instanceType = ""): number {
   if (kind === "gateway") return notify ? GATEWAY.length : 0;
   return INSTANCE_RECOVERY.length + (notify && isBurstable(instanceType) ? 1 : 0);

@@ -84,7 +84,7 @@ export interface NatInstanceProps {
   readonly instanceType?: string;
   /**
    * The AMI. Changing it replaces the instances (reviewed: the guard refuses until allowed).
-   * @default - `amiParameter`'s value when the instance is created, kept until `terraform apply -replace` (make nat-upgrade)
+   * @default - `amiParameter`'s value when the instance is created, kept until `terraform apply -replace`
    */
   readonly amiId?: string;
   /**
