@@ -21,6 +21,9 @@ export type NatMode = NatPlacement;
 /** @deprecated since 0.4.0: `NAT_PLACEMENTS` */
 export const NAT_MODES = NAT_PLACEMENTS;
 
+/** AWS's ceiling of Elastic IPs per public NAT Gateway (2 until a quota increase). */
+export const NAT_GATEWAY_MAX_ADDRESSES = 8;
+
 /** How many NAT devices a placement needs for `azCount` availability zones: the one place this is decided. */
 export const natDeviceCount = (placement: NatPlacement, azCount: number): number => (placement === "perAz" ? azCount : 1);
 
@@ -145,8 +148,7 @@ export abstract class NatProvider {
 export class NatGatewayProvider extends NatProvider {
   public readonly kind = "gateway";
   public readonly billing = { item: "nat-gateway" } as const;
-  /** AWS's ceiling per public NAT Gateway (2 until a quota increase). */
-  public readonly maxAddressesPerDevice = 8;
+  public readonly maxAddressesPerDevice = NAT_GATEWAY_MAX_ADDRESSES;
   public readonly gateways: NatGateway[] = [];
 
   public alarmsPerDevice(notify: boolean): number {

@@ -1,7 +1,7 @@
 import { Token } from "cdktf";
 import { ADOPTION_MARKER_TAG, AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
 import { Problem } from "./errors";
-import { NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
+import { NAT_GATEWAY_MAX_ADDRESSES, NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
 import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
 import { Problems, awsIdPattern, checkInteger, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
@@ -20,8 +20,8 @@ export const NETWORK_DEFAULTS = {
   natGatewaySecondaryEips: 0,
 } as const;
 
-/** AWS's ceiling of Elastic IPs per public NAT Gateway is 8 (2 until a quota increase): the primary and 7 more. */
-export const MAX_SECONDARY_ADDRESSES = 7;
+/** Secondary addresses a NAT Gateway may hold: AWS's ceiling less the primary. */
+export const MAX_SECONDARY_ADDRESSES = NAT_GATEWAY_MAX_ADDRESSES - 1;
 
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 

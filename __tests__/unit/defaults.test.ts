@@ -1,6 +1,6 @@
 /** Every default and name pattern is written once, or this proves the copies agree. */
 import schema from "../../config/schema.json";
-import { LAMBDA_DEFAULTS, NAT_INSTANCE_DEFAULTS, NAT_PLACEMENTS, NETWORK_DEFAULTS, awsIdPattern, planNetwork } from "../../constructs";
+import { LAMBDA_DEFAULTS, MAX_SECONDARY_ADDRESSES, NAT_INSTANCE_DEFAULTS, NAT_PLACEMENTS, NETWORK_DEFAULTS, awsIdPattern, planNetwork } from "../../constructs";
 import { NAME_PATTERN } from "../../constructs/network-plan";
 import { DEFAULT_PORTS, DEFAULT_TLS, TLS_MODES } from "../../lambda-src/settings";
 import { DEFAULT_KEY_PREFIX, DEFAULT_NONCURRENT_VERSION_DAYS, loadConfig } from "../../stacks/config";
@@ -40,7 +40,11 @@ describe("one source of truth", () => {
       mapPublicIpOnLaunch: () => expect(net.mapPublicIpOnLaunch.default).toBe(NETWORK_DEFAULTS.mapPublicIpOnLaunch),
       s3Endpoint: () => expect(net.s3Endpoint.default).toBe(NETWORK_DEFAULTS.s3Endpoint),
       flowLogRetentionDays: () => expect(net.flowLogs.properties!.retentionDays.description).toContain(`Default: ${NETWORK_DEFAULTS.flowLogRetentionDays}`),
-      natGatewaySecondaryEips: () => expect(net.natGatewaySecondaryEips.default).toBe(NETWORK_DEFAULTS.natGatewaySecondaryEips),
+      natGatewaySecondaryEips: () => {
+        expect(net.natGatewaySecondaryEips.default).toBe(NETWORK_DEFAULTS.natGatewaySecondaryEips);
+        // AWS's ceiling, written once: the schema's maximum is the construct's.
+        expect((net.natGatewaySecondaryEips as { maximum?: number }).maximum).toBe(MAX_SECONDARY_ADDRESSES);
+      },
     };
     expect(Object.keys(inSchema).sort()).toEqual(Object.keys(NETWORK_DEFAULTS).sort());
     for (const check of Object.values(inSchema)) check();
