@@ -12,6 +12,20 @@ const anchorsOf = (file: string) => new Set([...readFileSync(file, "utf8").match
 /** Text outside fenced code blocks (a `#` in a shell example is no heading, a link in output no link). */
 const prose = (text: string) => text.replace(/^```[\s\S]*?^```/gm, "");
 
+/** The relative links of `text` (a page at `page`) that lead to no file, or with # to no heading of it. */
+function brokenLinks(page: string, text: string): string[] {
+  const links = [...prose(text).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
+  return links.filter((link) => {
+    const [path, anchor] = link.split("#");
+    const target = path === "" ? page : resolve(dirname(page), path);
+    if (!existsSync(target)) return true;
+    return anchor !== undefined && target.endsWith(".md") && !anchorsOf(target).has(anchor);
+  });
+}
+
+/** The `make` targets `text` names that the Makefile lacks. */
+const unknownTargets = (text: string) => [...text.matchAll(/\bmake ([a-z][a-z0-9-]*)/g)].map((m) => m[1]).filter((t) => !TARGETS.has(t));
+
 describe("README and docs/", () => {
   it("has the pages README points to", () => {
     expect(PAGES.map((p) => relative(ROOT, p)).sort()).toEqual(
@@ -20,19 +34,11 @@ describe("README and docs/", () => {
   });
 
   it.each(PAGES.map((p) => [relative(ROOT, p), p]))("%s: every relative link leads to a file and, with #, to a heading in it", (_name, page) => {
-    const links = [...prose(readFileSync(page, "utf8")).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((l) => !/^[a-z]+:/.test(l));
-    const broken = links.filter((link) => {
-      const [path, anchor] = link.split("#");
-      const target = path === "" ? page : resolve(dirname(page), path);
-      if (!existsSync(target)) return true;
-      return anchor !== undefined && target.endsWith(".md") && !anchorsOf(target).has(anchor);
-    });
-    expect(broken).toEqual([]);
+    expect(brokenLinks(page, readFileSync(page, "utf8"))).toEqual([]);
   });
 
   it.each(PAGES.map((p) => [relative(ROOT, p), p]))("%s: every make target it names is in the Makefile", (_name, page) => {
-    const named = [...readFileSync(page, "utf8").matchAll(/\bmake ([a-z][a-z0-9-]*)/g)].map((m) => m[1]);
-    expect(named.filter((t) => !TARGETS.has(t))).toEqual([]);
+    expect(unknownTargets(readFileSync(page, "utf8"))).toEqual([]);
   });
 
   it("help, the command sheet, names every npm script, and only make targets and npm scripts that exist", () => {
@@ -41,14 +47,13 @@ describe("README and docs/", () => {
     const named = [...help.matchAll(/npm run ([a-z][a-z0-9:-]*)/g)].map((m) => m[1]);
     expect(named.filter((n) => !scripts.includes(n))).toEqual([]);
     expect(scripts.filter((n) => !named.includes(n) && !["test", "pretest"].includes(n) && !help.includes(`npm run ${n.split(":")[0]}`) && !help.includes(n))).toEqual([]);
-    expect([...help.matchAll(/\bmake ([a-z][a-z0-9-]*)/g)].map((m) => m[1]).filter((t) => !TARGETS.has(t))).toEqual([]);
+    expect(unknownTargets(help)).toEqual([]);
   });
 
-  it("would catch a broken link and an unknown target", () => {
-    expect(existsSync(resolve(ROOT, "docs", "nonexistent.md"))).toBe(false);
-    expect(anchorsOf(join(ROOT, "docs", "guard.md")).has("the-guard-in-your-pipeline")).toBe(true);
-    expect(anchorsOf(join(ROOT, "docs", "guard.md")).has("the-guard-in-your-pipelines")).toBe(false);
-    expect(TARGETS.has("deploy")).toBe(true);
-    expect(TARGETS.has("reports")).toBe(false);
+  it("would catch a link to a missing page, to a missing heading, and an unknown target; links in code are no links", () => {
+    const page = join(ROOT, "README.md");
+    const text = "[ok](docs/guard.md#the-guard-in-your-pipeline) [gone](docs/nonexistent.md) [typo](docs/guard.md#the-guard-in-your-pipelines)\n```\n[in code](nowhere.md)\n```\nrun make deploy, then make reports\n";
+    expect(brokenLinks(page, text)).toEqual(["docs/nonexistent.md", "docs/guard.md#the-guard-in-your-pipelines"]);
+    expect(unknownTargets(text)).toEqual(["reports"]);
   });
 });
