@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { TerraformRemoteState } from "cdktf";
 import { DataAwsEip } from "@cdktf/provider-aws/lib/data-aws-eip";
 import { DataAwsInternetGateway } from "@cdktf/provider-aws/lib/data-aws-internet-gateway";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -77,6 +78,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   public readonly flowLog?: FlowLog;
   private regionData?: DataAwsRegion;
+  private partitionData?: DataAwsPartition;
 
   /** @deprecated since 0.4.0: `natDeviceIds` (the same list) */
   public get natGatewayIds(): string[] {
@@ -179,6 +181,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
       dependsOn: [...publicDefaults, ...(this.internetGateway ? [this.internetGateway] : [])],
       alarmTopicArn: plan.alarmTopicArn,
+      lookups: { region: () => this.region().name, partition: () => this.partition().partition },
       tags,
     });
     const deviceIn = new Map(this.natDevices.map((d) => [d.zone, d]));
@@ -203,7 +206,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     }
 
     if (plan.flowLogs) {
-      this.flowLog = addFlowLogs(new Construct(this, "flow-logs"), { name, vpcId: this.vpcId, vpc: this.vpc, region: this.region(), retentionInDays: plan.flowLogs.retentionDays, tags });
+      this.flowLog = addFlowLogs(new Construct(this, "flow-logs"), { name, vpcId: this.vpcId, vpc: this.vpc, region: this.region(), partition: this.partition(), retentionInDays: plan.flowLogs.retentionDays, tags });
     }
   }
 
@@ -287,5 +290,10 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   /** The region, looked up once for whatever needs it (the S3 endpoint's service name, the flow-log trust). */
   private region(): DataAwsRegion {
     return (this.regionData ??= new DataAwsRegion(this, "region"));
+  }
+
+  /** The partition, looked up once for whatever builds ARNs (the flow-log trust, the NAT alarms' EC2 actions). */
+  private partition(): DataAwsPartition {
+    return (this.partitionData ??= new DataAwsPartition(this, "partition"));
   }
 }

@@ -16,6 +16,7 @@ export interface FlowLogOptions {
   /** the VPC when created here (its owner is read from it) @default - an existing VPC, looked up */
   readonly vpc?: Vpc;
   readonly region: DataAwsRegion;
+  readonly partition: DataAwsPartition;
   readonly retentionInDays: number;
   readonly tags: (name: string) => Record<string, string>;
 }
@@ -30,7 +31,7 @@ export function addFlowLogs(scope: Construct, o: FlowLogOptions): FlowLog {
   });
   // The account that owns the VPC owns its flow logs; read from the VPC, so plan needs no STS call.
   const account = o.vpc?.ownerId ?? new DataAwsVpc(scope, "existing-vpc", { id: o.vpcId }).ownerId;
-  const partition = new DataAwsPartition(scope, "partition");
+  const partition = o.partition;
   // Only VPC Flow Logs acting for this account's flow logs in this region may assume the role (confused deputy).
   const trust = new DataAwsIamPolicyDocument(scope, "trust", {
     statement: [

@@ -1,7 +1,5 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 
 /** One alarm a NAT device gets: its metric, when it fires, and what a person (or EC2) does about it. */
 interface AlarmSpec {
@@ -99,12 +97,11 @@ export function alarmCount(kind: "gateway" | "instance", notify: boolean, instan
   return INSTANCE_RECOVERY.length + (notify && isBurstable(instanceType) ? 1 : 0);
 }
 
-function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string; name: string; dimensions: Record<string, string>; topicArn?: string }): CloudwatchMetricAlarm[] {
-  // Looked up once per scope, for the EC2 actions' ARNs.
-  const region = (scope.node.tryFindChild("region") as DataAwsRegion | undefined) ?? new DataAwsRegion(scope, "region");
-  const partition = (scope.node.tryFindChild("partition") as DataAwsPartition | undefined) ?? new DataAwsPartition(scope, "partition");
+type Lookups = { readonly region: () => string; readonly partition: () => string };
+
+function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string; name: string; dimensions: Record<string, string>; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
   return specs.map((s) => {
-    const actions = [...(s.ec2Action ? [`arn:${partition.partition}:automate:${region.name}:ec2:${s.ec2Action}`] : []), ...(o.topicArn ? [o.topicArn] : [])];
+    const actions = [...(s.ec2Action ? [`arn:${o.lookups.partition()}:automate:${o.lookups.region()}:ec2:${s.ec2Action}`] : []), ...(o.topicArn ? [o.topicArn] : [])];
     return new CloudwatchMetricAlarm(scope, `alarm-${s.id}-${o.zone}`, {
       alarmName: `${o.name}-nat-${o.zone}-${s.id}`,
       alarmDescription: s.description,
@@ -125,12 +122,12 @@ function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string
 }
 
 /** A NAT instance's alarms: status checks that recover or reboot it (always), CPU credits (with a topic, burstable types). */
-export function instanceAlarms(scope: Construct, o: { zone: string; name: string; instanceId: string; instanceType: string; topicArn?: string }): CloudwatchMetricAlarm[] {
+export function instanceAlarms(scope: Construct, o: { zone: string; name: string; instanceId: string; instanceType: string; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
   const specs = [...INSTANCE_RECOVERY, ...(o.topicArn && isBurstable(o.instanceType) ? [INSTANCE_CREDITS] : [])];
   return create(scope, specs, { ...o, dimensions: { InstanceId: o.instanceId } });
 }
 
 /** A NAT Gateway's alarms (with a topic): port allocation errors, dropped packets. */
-export function gatewayAlarms(scope: Construct, o: { zone: string; name: string; natGatewayId: string; topicArn?: string }): CloudwatchMetricAlarm[] {
+export function gatewayAlarms(scope: Construct, o: { zone: string; name: string; natGatewayId: string; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
   return o.topicArn ? create(scope, GATEWAY, { ...o, dimensions: { NatGatewayId: o.natGatewayId } }) : [];
 }

@@ -78,6 +78,8 @@ export interface NatDevicesOptions {
   readonly dependsOn: ITerraformDependable[];
   /** the SNS topic every NAT alarm notifies @default - no notification (a provider's self-repairing alarms stay) */
   readonly alarmTopicArn?: string;
+  /** the network's region and partition, looked up once and only when asked (for ARNs) */
+  readonly lookups: { readonly region: () => string; readonly partition: () => string };
   /** a resource's tags from its Name (and, for an adopted resource, the tags it has today) */
   readonly tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
 }
@@ -171,7 +173,7 @@ export class NatGatewayProvider extends NatProvider {
         d.adopted?.id,
       );
       moveFromLegacyId(gateway, `gateway-${d.legacyIndex}`);
-      gatewayAlarms(scope, { zone: d.zone, name: o.name, natGatewayId: gateway.id, topicArn: o.alarmTopicArn });
+      gatewayAlarms(scope, { zone: d.zone, name: o.name, natGatewayId: gateway.id, topicArn: o.alarmTopicArn, lookups: o.lookups });
       this.gateways.push(gateway);
       return {
         zone: d.zone,
@@ -254,7 +256,7 @@ export class NatInstanceProvider extends NatProvider {
         lifecycle: { ignoreChanges: pinned ? ["user_data"] : ["ami", "user_data"] },
       });
       this.states.push(new Ec2InstanceState(scope, `state-${d.zone}`, { instanceId: instance.id, state: "running" }));
-      instanceAlarms(scope, { zone: d.zone, name: o.name, instanceId: instance.id, instanceType: this.instanceType, topicArn: o.alarmTopicArn });
+      instanceAlarms(scope, { zone: d.zone, name: o.name, instanceId: instance.id, instanceType: this.instanceType, topicArn: o.alarmTopicArn, lookups: o.lookups });
       moveFromLegacyId(eni, `interface-${d.legacyIndex}`);
       moveFromLegacyId(association, `eip-association-${d.legacyIndex}`);
       moveFromLegacyId(instance, `instance-${d.legacyIndex}`);

@@ -112,7 +112,7 @@ describe("NAT modes on the emulator", () => {
     expect(review.egressAfter.sort()).toEqual(net.egress_ips.filter((_: string, i: number) => i > 0).sort());
   });
 
-  it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe; a third secondary is added in place and the review names the new IP", async () => {
+  it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe; a third secondary is added in place, which the review refuses as an address change (its IP is known only after apply)", async () => {
     const config = (n: number) => emulatorConfig(emu.endpoint, "second", (c) => (c.network.natGatewaySecondaryEips = n));
     d = await prepare(config(2));
     await d.apply("network");
