@@ -53,8 +53,8 @@ const toChange = (c: ResourceChange): Change => ({
 
 const fingerprintOf = (rule: string, stack: string, address: string, reason: string) => createHash("sha256").update([rule, stack, address, reason].join("\0")).digest("hex").slice(0, 32);
 
-/** allocation id → address of the resource holding it in the prior state */
-function holdersOf(plan: PlanJson): Map<string, string> {
+/** Elastic IP allocation id → address of the NAT Gateway or association holding it in the plan's prior state. */
+export function holdersOf(plan: PlanJson): Map<string, string> {
   const out = new Map<string, string>();
   for (const r of resourcesOf(plan.prior_state?.values?.root_module)) {
     const v = r.values ?? {};

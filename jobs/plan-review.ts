@@ -3,7 +3,7 @@
  * plan's NAT devices beside its counts, the config's allow-list, and the report in the format asked for.
  * Reviewing plans of any origin is the guard's own command: npx fixed-egress-guard review <plan.json>…
  */
-import { Decision, PlanJson, StackReview, countsLine, decide, renderMarkdown, resourcesOf, reviewJson, reviewSarif } from "@fixed-egress/guard";
+import { Decision, PlanJson, StackReview, countsLine, decide, holdersOf, renderMarkdown, resourcesOf, reviewJson, reviewSarif } from "@fixed-egress/guard";
 import type { AppConfig } from "../stacks/config";
 import { monthlyNatCost } from "./cost";
 
@@ -75,10 +75,9 @@ export function newerAmiNotes(plan: PlanJson): string[] {
  */
 export function heldByLeaving(plan: PlanJson): string[] {
   const changes = plan.resource_changes ?? [];
+  const holders = holdersOf(plan);
   const allocations = (v: Record<string, unknown> | null | undefined) => [v?.allocation_id, ...(Array.isArray(v?.secondary_allocation_ids) ? v.secondary_allocation_ids : [])].filter((a): a is string => typeof a === "string");
-  const holders = ["aws_nat_gateway", "aws_eip_association"];
-  const wanted = new Set(changes.filter((c) => holders.includes(c.type) && c.change.actions.includes("create")).flatMap((c) => allocations(c.change.after as Record<string, unknown>)));
-  return changes
-    .filter((c) => holders.includes(c.type) && c.change.actions.includes("delete") && allocations(c.change.before as Record<string, unknown>).some((a) => wanted.has(a)))
-    .map((c) => c.address);
+  const leaving = new Set(changes.filter((c) => c.change.actions.includes("delete")).map((c) => c.address));
+  const taken = changes.filter((c) => c.change.actions.includes("create")).flatMap((c) => allocations(c.change.after as Record<string, unknown>));
+  return [...new Set(taken.map((a) => holders.get(a)).filter((h): h is string => h !== undefined && leaving.has(h)))];
 }

@@ -46,28 +46,28 @@ describe("the app's review", () => {
 
 describe("heldByLeaving: what an allowed switch of NAT devices frees first", () => {
   const change = (address: string, type: string, actions: string[], before: object | null, after: object | null) => ({ address, type, mode: "managed", change: { actions, before, after } });
+  /** The prior state the guard reads the holders from: each resource's values as `before` says. */
+  const prior = (changes: ReturnType<typeof change>[]) => ({
+    values: { root_module: { resources: changes.filter((c) => c.change.before).map((c) => ({ address: c.address, type: c.type, mode: "managed", values: c.change.before })) } },
+  });
 
   it("names the device a plan removes while a new one takes its allocation, and nothing else", () => {
-    const plan = {
-      format_version: "1.2",
-      resource_changes: [
-        change("aws_eip_association.old", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-1" }, null),
-        change("aws_eip_association.other", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-9" }, null),
-        change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-1" }),
-        change("aws_eip.kept", "aws_eip", ["no-op"], { allocation_id: "eipalloc-1" }, { allocation_id: "eipalloc-1" }),
-      ],
-    };
+    const changes = [
+      change("aws_eip_association.old", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-1" }, null),
+      change("aws_eip_association.other", "aws_eip_association", ["delete"], { allocation_id: "eipalloc-9" }, null),
+      change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-1" }),
+      change("aws_eip.kept", "aws_eip", ["no-op"], { allocation_id: "eipalloc-1" }, { allocation_id: "eipalloc-1" }),
+    ];
+    const plan = { format_version: "1.2", resource_changes: changes, prior_state: prior(changes) };
     expect(heldByLeaving(plan as never)).toEqual(["aws_eip_association.old"]);
   });
 
   it("counts secondary allocations, and a replaced gateway; a plan that moves nothing frees nothing", () => {
-    const plan = {
-      format_version: "1.2",
-      resource_changes: [
-        change("aws_nat_gateway.old", "aws_nat_gateway", ["delete", "create"], { allocation_id: "eipalloc-1", secondary_allocation_ids: ["eipalloc-2"] }, { allocation_id: "eipalloc-3" }),
-        change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-4", secondary_allocation_ids: ["eipalloc-2"] }),
-      ],
-    };
+    const changes = [
+      change("aws_nat_gateway.old", "aws_nat_gateway", ["delete", "create"], { allocation_id: "eipalloc-1", secondary_allocation_ids: ["eipalloc-2"] }, { allocation_id: "eipalloc-3" }),
+      change("aws_nat_gateway.new", "aws_nat_gateway", ["create"], null, { allocation_id: "eipalloc-4", secondary_allocation_ids: ["eipalloc-2"] }),
+    ];
+    const plan = { format_version: "1.2", resource_changes: changes, prior_state: prior(changes) };
     expect(heldByLeaving(plan as never)).toEqual(["aws_nat_gateway.old"]);
     expect(heldByLeaving({ format_version: "1.2", resource_changes: [] } as never)).toEqual([]);
   });
