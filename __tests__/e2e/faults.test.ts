@@ -1,9 +1,9 @@
 /**
  * Faults on the emulator. They need state, not a fresh network each: one network ("faults", reached through a
- * relay that a test can close) carries an interrupted apply that converges, a second apply refused while the first
- * holds the state lock, and a dead endpoint named with the state untouched. A lock left by an apply killed after it
- * created resources is explained and released, and the apply converges (a network of its own: the kill leaves an
- * orphan behind). A missing state bucket is reported (never local state).
+ * relay that a test can close) carries an apply killed after it created resources (its lock explained and
+ * released, its VPC an orphan), an apply interrupted by SIGINT that leaks nothing and converges, a second apply refused while the
+ * first holds the state lock, and a dead endpoint named with the state untouched. A missing state bucket is
+ * reported (never local state).
  */
 import { existsSync, readdirSync } from "fs";
 import { join } from "path";
@@ -56,21 +56,51 @@ const natsIn = async (vpcId: string) =>
   ((await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: "vpc-id", Values: [vpcId] }] }))).NatGateways ?? []).filter((n) => n.State !== "deleted");
 const stateList = async (dir: string) => (await terraform(dir, ["state", "list"])).stdout.trim().split("\n");
 
-it("converges after an apply interrupted by SIGINT: one VPC, one NAT Gateway, an empty plan", async () => {
+it("explains a lock left by an apply killed after it created resources; released, an apply interrupted by SIGINT leaks nothing, and the next apply converges", async () => {
   const dir = d.synth.stackDir("network");
   await terraform(dir, ["init", "-input=false", "-no-color"]);
-  const apply = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+  const lockKey = "fixed-egress/faults-network.tfstate.tflock";
+  const killed = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+  // Killed once AWS has a resource of it: what it created is left behind, its state never written.
   await until("the VPC to exist", async () => (await vpcsOf("faults")).length > 0);
-  process.kill(apply.child.pid!, "SIGINT");
-  const interrupted = await apply.done;
-  expect(interrupted.code).not.toBe(0);
-  expect(interrupted.stdout + interrupted.stderr).toMatch(/Interrupt received|operation canceled|context canceled/i);
+  process.kill(-killed.child.pid!, "SIGKILL"); // the whole group: terraform and its provider
+  await killed.done;
+  const [orphan] = await vpcsOf("faults");
+  expect(await exists(lockKey)).toBe(true);
+  const lock = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: lockKey }))).Body!.transformToString()) as { ID: string };
+
+  const refused = await terraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { allowFail: true });
+  expect(refused.code).toBe(1);
+  const hint = lockHint(refused.stderr, dir);
+  expect(hint).toContain(`The state is locked (lock ${lock.ID}`);
+  const command = hint!.split("\n").pop()!.trim();
+  expect(command).toMatch(new RegExp(`^scripts/tf-env\\.sh terraform -chdir=\\S+ force-unlock -force ${lock.ID}$`));
+  const [, ...args] = command.split(/\s+/);
+  const unlock = await run(args[0], args.slice(1), { cwd: ROOT });
+  expect(unlock.stderr).toBe("");
+  expect(await exists(lockKey)).toBe(false);
+
+  // Interrupted (Ctrl-C) once it has made a VPC of its own: Terraform stops, writing what it made to the state.
+  const interrupted = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
+  await until("a second VPC to exist", async () => (await vpcsOf("faults")).length > 1);
+  process.kill(interrupted.child.pid!, "SIGINT");
+  const stopped = await interrupted.done;
+  expect(stopped.code).not.toBe(0);
+  expect(stopped.stdout + stopped.stderr).toMatch(/Interrupt received|operation canceled|context canceled/i);
+  const made = (await vpcsOf("faults")).map((v) => v.VpcId).find((id) => id !== orphan.VpcId)!;
+  expect(await exists(lockKey)).toBe(false);
 
   await d.apply("network");
   expect(await d.planExitCode("network")).toBe(0);
-  const vpcs = await vpcsOf("faults");
-  expect(vpcs).toHaveLength(1);
-  expect(await natsIn(vpcs[0].VpcId!)).toHaveLength(1);
+  // The state knows one VPC with its NAT Gateway. The interrupted apply recorded its VPC (tainted, so the next
+  // apply replaced it): it leaks nothing. The killed apply's VPC is an orphan Terraform never recorded.
+  const vpcInState = (await d.outputs("network")).vpc_id as string;
+  const vpcs = (await vpcsOf("faults")).map((v) => v.VpcId);
+  expect(vpcs.sort()).toEqual([orphan.VpcId, vpcInState].sort());
+  expect(made).toBeDefined();
+  expect(await natsIn(vpcInState)).toHaveLength(1);
+  expect(await natsIn(orphan.VpcId!)).toEqual([]);
+  expect((await stateList(dir)).filter((l) => l.startsWith("aws_vpc."))).toHaveLength(1);
 });
 
 it("refuses a second apply while the first holds the state lock, and leaves the state intact", async () => {
@@ -119,43 +149,6 @@ describe("the emulator down", () => {
     expect(after.VersionId).toBe(before.VersionId);
     expect(await d.planExitCode("network")).toBe(0);
   });
-});
-
-it("explains a lock left by an apply killed after it created resources; released, the apply converges", async () => {
-  const crash = await prepare(emulatorConfig(emu.endpoint, "crash"));
-  const dir = crash.synth.stackDir("network");
-  await terraform(dir, ["init", "-input=false", "-no-color"]);
-  const lockKey = "fixed-egress/crash-network.tfstate.tflock";
-  const apply = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
-  // Killed once AWS has a resource of it: what it created is left behind, its state never written.
-  await until("the VPC to exist", async () => (await vpcsOf("crash")).length > 0);
-  process.kill(-apply.child.pid!, "SIGKILL"); // the whole group: terraform and its provider
-  await apply.done;
-  const [orphan] = await vpcsOf("crash");
-  expect(await exists(lockKey)).toBe(true);
-  const lock = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: lockKey }))).Body!.transformToString()) as { ID: string };
-
-  const refused = await terraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], { allowFail: true });
-  expect(refused.code).toBe(1);
-  const hint = lockHint(refused.stderr, dir);
-  expect(hint).toContain(`The state is locked (lock ${lock.ID}`);
-  const command = hint!.split("\n").pop()!.trim();
-  expect(command).toMatch(new RegExp(`^scripts/tf-env\\.sh terraform -chdir=\\S+ force-unlock -force ${lock.ID}$`));
-
-  const [, ...args] = command.split(/\s+/);
-  const unlock = await run(args[0], args.slice(1), { cwd: ROOT });
-  expect(unlock.stderr).toBe("");
-  expect(await exists(lockKey)).toBe(false);
-  await crash.apply("network");
-  expect(await crash.planExitCode("network")).toBe(0);
-  // The state knows one VPC, with its NAT Gateway; the killed apply's VPC is an orphan Terraform never recorded.
-  const vpcInState = (await crash.outputs("network")).vpc_id as string;
-  const vpcs = (await vpcsOf("crash")).map((v) => v.VpcId);
-  expect(vpcs).toHaveLength(2);
-  expect(vpcs).toContain(orphan.VpcId);
-  expect(vpcInState).not.toBe(orphan.VpcId);
-  expect(await natsIn(vpcInState)).toHaveLength(1);
-  expect((await stateList(dir)).filter((l) => l.startsWith("aws_vpc."))).toHaveLength(1);
 });
 
 describe("the emulator restarted (state bucket gone)", () => {
