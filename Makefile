@@ -54,8 +54,8 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); three workers, longest suites first
-	@npx jest --maxWorkers=3
+test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); four workers, longest suites first
+	@npx jest --maxWorkers=4
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit

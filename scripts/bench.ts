@@ -100,7 +100,7 @@ function main(): void {
     execFileSync(join(ROOT, "scripts", "emulator.sh"), ["stop"], { env: emuEnv, stdio: "ignore" });
   }
   if (process.env.BENCH_MAKE_TEST !== "0") {
-    // One run: every suite, two workers (about ten minutes), with the virtualenvs and node_modules in place.
+    // One run: every suite, four workers, with the virtualenvs and node_modules in place.
     const suite = measure(["make", "-s", "test"], { CI: "true" });
     line("make test (every suite, installed)", `${suite.seconds.toFixed(0)} s`, "<= 600 s");
   }

@@ -1,27 +1,29 @@
 /**
- * Jest test order for `make test` (three workers): the longest suites first, so the workers finish together
+ * Jest test order for `make test` (four workers): the longest suites first, so the workers finish together
  * instead of one waiting on a long emulator suite started last. Jest orders by the last run's durations when
  * it has them; a clean clone (CI) has none, so the order comes from this table: seconds each suite took in
- * `make test` with three workers on the 2-core machine (`.ci/run`), rounded. A suite not listed counts as 1 s.
+ * `make test` with four workers on the 2-core machine (`.ci/run`), rounded. A suite not listed counts as 1 s.
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
 const SECONDS = {
-  "e2e/main-job.test.ts": 470,
-  "e2e/nat-instance.test.ts": 420,
-  "e2e/nat-instance-changes.test.ts": 350,
-  "e2e/nat-modes.test.ts": 300,
-  "e2e/adopt.test.ts": 245,
-  "e2e/faults.test.ts": 150,
-  "e2e/guard-hcl.test.ts": 92,
-  "consumer/package.test.ts": 44,
+  "e2e/main-job.test.ts": 508,
+  "e2e/nat-instance.test.ts": 449,
+  "e2e/nat-instance-changes.test.ts": 418,
+  "e2e/nat-modes.test.ts": 369,
+  "e2e/adopt.test.ts": 256,
+  "e2e/faults.test.ts": 193,
+  "e2e/guard-hcl.test.ts": 108,
+  "consumer/package.test.ts": 62,
   "terraform/plan.test.ts": 31,
-  "lambda/egress-proof.test.ts": 19,
-  "terraform/checkov.test.ts": 17,
-  "lambda/probe-tls-secrets.test.ts": 12,
-  "terraform/init.test.ts": 10,
-  "unit/fixed-egress-network-adopt.test.ts": 9,
-  "terraform/bad-input.test.ts": 9,
+  "terraform/checkov.test.ts": 29,
+  "lambda/egress-proof.test.ts": 22,
+  "lambda/probe-tls-secrets.test.ts": 16,
+  "terraform/init.test.ts": 15,
+  "unit/destroy.test.ts": 15,
+  "unit/fixed-egress-network-adopt.test.ts": 13,
+  "terraform/bad-input.test.ts": 11,
+  "unit/private-lambda.test.ts": 9,
   "lambda/probe-postgres.test.ts": 8,
 };
 
