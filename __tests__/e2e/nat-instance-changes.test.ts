@@ -70,4 +70,3 @@ it("switching to a NAT Gateway on the same Elastic IP: refused with the two appl
   expect(NatGateways![0].NatGatewayAddresses![0].PublicIp).toBe(first.publicIp);
   expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${first.publicIp}`);
 });
-

@@ -14,7 +14,6 @@ export const AMI_PARAMETER = "/fixed-egress-e2e/nat-ami";
 export interface NatInstanceEnv {
   readonly emu: Emulator;
   readonly ec2: EC2Client;
-  readonly env: NodeJS.ProcessEnv;
   /** writes the config the next job reads: local.json, NAT instances, with `edit` applied */
   configure(edit?: (c: any) => void): void;
   job(name: string, ...args: string[]): Promise<Run>;
@@ -37,7 +36,6 @@ export async function natInstanceEnv(name: string): Promise<NatInstanceEnv> {
   const self: NatInstanceEnv = {
     emu,
     ec2,
-    env,
     configure: (edit = () => undefined) =>
       writeFileSync(
         env.FIXED_EGRESS_CONFIG,
