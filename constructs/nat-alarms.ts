@@ -97,9 +97,13 @@ export function alarmCount(kind: "gateway" | "instance", notify: boolean, instan
   return INSTANCE_RECOVERY.length + (notify && isBurstable(instanceType) ? 1 : 0);
 }
 
-type Lookups = { readonly region: () => string; readonly partition: () => string };
+/** The network's region and partition, looked up once and only when asked (for ARNs). */
+export interface NetworkLookups {
+  readonly region: () => string;
+  readonly partition: () => string;
+}
 
-function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string; name: string; dimensions: Record<string, string>; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
+function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string; name: string; dimensions: Record<string, string>; topicArn?: string; lookups: NetworkLookups }): CloudwatchMetricAlarm[] {
   return specs.map((s) => {
     const actions = [...(s.ec2Action ? [`arn:${o.lookups.partition()}:automate:${o.lookups.region()}:ec2:${s.ec2Action}`] : []), ...(o.topicArn ? [o.topicArn] : [])];
     return new CloudwatchMetricAlarm(scope, `alarm-${s.id}-${o.zone}`, {
@@ -122,12 +126,12 @@ function create(scope: Construct, specs: readonly AlarmSpec[], o: { zone: string
 }
 
 /** A NAT instance's alarms: status checks that recover or reboot it (always), CPU credits (with a topic, burstable types). */
-export function instanceAlarms(scope: Construct, o: { zone: string; name: string; instanceId: string; instanceType: string; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
+export function instanceAlarms(scope: Construct, o: { zone: string; name: string; instanceId: string; instanceType: string; topicArn?: string; lookups: NetworkLookups }): CloudwatchMetricAlarm[] {
   const specs = [...INSTANCE_RECOVERY, ...(o.topicArn && isBurstable(o.instanceType) ? [INSTANCE_CREDITS] : [])];
   return create(scope, specs, { ...o, dimensions: { InstanceId: o.instanceId } });
 }
 
 /** A NAT Gateway's alarms (with a topic): port allocation errors, dropped packets. */
-export function gatewayAlarms(scope: Construct, o: { zone: string; name: string; natGatewayId: string; topicArn?: string; lookups: Lookups }): CloudwatchMetricAlarm[] {
+export function gatewayAlarms(scope: Construct, o: { zone: string; name: string; natGatewayId: string; topicArn?: string; lookups: NetworkLookups }): CloudwatchMetricAlarm[] {
   return o.topicArn ? create(scope, GATEWAY, { ...o, dimensions: { NatGatewayId: o.natGatewayId } }) : [];
 }

@@ -10,7 +10,7 @@ import { RouteConfig } from "@cdktf/provider-aws/lib/route";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { AdoptedResource, adoptInto } from "./adopt";
 import { moveFromLegacyId } from "./legacy-ids";
-import { alarmCount, gatewayAlarms, instanceAlarms } from "./nat-alarms";
+import { NetworkLookups, alarmCount, gatewayAlarms, instanceAlarms } from "./nat-alarms";
 import { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 
 /** `single`: one NAT device, in the first zone, for all zones (cheapest; that zone's outage cuts egress). `perAz`: one in every zone. */
@@ -79,7 +79,7 @@ export interface NatDevicesOptions {
   /** the SNS topic every NAT alarm notifies @default - no notification (a provider's self-repairing alarms stay) */
   readonly alarmTopicArn?: string;
   /** the network's region and partition, looked up once and only when asked (for ARNs) */
-  readonly lookups: { readonly region: () => string; readonly partition: () => string };
+  readonly lookups: NetworkLookups;
   /** a resource's tags from its Name (and, for an adopted resource, the tags it has today) */
   readonly tags: (name: string, existing?: Record<string, string>) => Record<string, string>;
 }

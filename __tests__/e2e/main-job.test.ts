@@ -32,7 +32,7 @@ import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secre
 import { filesOf } from "../helpers/app";
 import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
-import { run } from "../helpers/terraform";
+import { outputsIn, run } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
 
@@ -64,12 +64,8 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 const job = (name: string, ...args: string[]) => run("node", ["--import", "tsx", JOB_MAIN, name, ...args], { env });
-const stackDir = (stack: "network" | "app") => join(work, "cdktf.out", "stacks", `demo-${stack}`);
 /** A stack's outputs after apply, as plain values. */
-async function outputs(stack: "network" | "app"): Promise<Record<string, any>> {
-  const r = await run("terraform", [`-chdir=${stackDir(stack)}`, "output", "-json"]);
-  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
-}
+const outputs = (stack: "network" | "app") => outputsIn(join(work, "cdktf.out", "stacks", `demo-${stack}`));
 const defaultRoute = (t: RouteTable) => t.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");
 const lambda = () => new LambdaClient(clientFor(emu.endpoint));
 const iam = () => new IAMClient(clientFor(emu.endpoint));

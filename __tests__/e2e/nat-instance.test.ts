@@ -7,7 +7,7 @@
  */
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { NatInstanceEnv, natInstanceEnv } from "../helpers/nat-instance";
-import { run } from "../helpers/terraform";
+import { outputsIn } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
 
@@ -28,18 +28,18 @@ it("make demo deploys it: the instance in the first public subnet on its own int
   expect(r.stdout).toContain("about 8.56 USD per month for 1 NAT instance(s) (t4g.nano)");
   first = await n.natNow();
   expect(r.stdout).toContain(`Egress IPs to allow-list at the database: ${first.publicIp}`);
-  const net = JSON.parse((await run("terraform", [`-chdir=${n.stackDir("network")}`, "output", "-json"])).stdout);
-  expect(first.instance.SubnetId).toBe(net.public_subnet_ids.value[0]);
+  const net = await outputsIn(n.stackDir("network"));
+  expect(first.instance.SubnetId).toBe(net.public_subnet_ids[0]);
   expect(first.instance.InstanceType).toBe("t4g.nano");
   expect(first.instance.KeyName).toBeUndefined();
   expect(first.instance.MetadataOptions?.HttpTokens).toBe("required");
   expect(first.instance.ImageId).toBe(await n.al2023("arm64"));
   const { NetworkInterfaces } = await n.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [first.eni] }));
   expect(NetworkInterfaces![0].SourceDestCheck).toBe(false);
-  expect(NetworkInterfaces![0].SubnetId).toBe(net.public_subnet_ids.value[0]);
-  expect(net.egress_ips.value).toEqual([first.publicIp]);
-  expect(net.nat_device_ids.value).toEqual([first.eni]);
-  const { RouteTables } = await n.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: net.private_subnet_ids.value }] }));
+  expect(NetworkInterfaces![0].SubnetId).toBe(net.public_subnet_ids[0]);
+  expect(net.egress_ips).toEqual([first.publicIp]);
+  expect(net.nat_device_ids).toEqual([first.eni]);
+  const { RouteTables } = await n.ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "association.subnet-id", Values: net.private_subnet_ids }] }));
   expect(RouteTables).toHaveLength(2);
   for (const t of RouteTables!) expect(t.Routes!.find((x) => x.DestinationCidrBlock === "0.0.0.0/0")!.NetworkInterfaceId).toBe(first.eni);
 });

@@ -140,7 +140,7 @@ describe("NAT modes on the emulator", () => {
     await d.apply("network");
     const after = await d.outputs("network");
     expect(after.egress_ips.slice(0, 3)).toEqual(net.egress_ips);
-    // The review named the address the new secondary would hold.
+    // The review names the change as a secondary address (its IP is known only after apply).
     expect(review.findings[0].reason).toMatch(/secondary/);
     expect(after.egress_ips).toHaveLength(4);
     const { NatGateways: now } = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: after.nat_device_ids }));

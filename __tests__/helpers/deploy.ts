@@ -5,7 +5,7 @@ import type { AppConfig } from "../../stacks";
 import { bootstrapState } from "../../jobs/bootstrap-state";
 import { synthApp, SynthesizedApp } from "./app";
 import { LOCAL_CONFIG, derivedConfig } from "./config";
-import { terraform } from "./terraform";
+import { outputsIn, terraform } from "./terraform";
 
 export interface Deployment {
   readonly config: AppConfig;
@@ -55,10 +55,7 @@ export async function prepare(config: AppConfig): Promise<Deployment> {
       applied.add(w);
       await terraform(dir(w), ["apply", "-auto-approve", "-input=false", "-no-color"]);
     },
-    outputs: async (w) => {
-      const r = await terraform(dir(w), ["output", "-json"]);
-      return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
-    },
+    outputs: (w) => outputsIn(dir(w)),
     planJsonFile: async (w) => {
       await init(w);
       await terraform(dir(w), ["plan", "-input=false", "-no-color", "-out=review.tfplan"]);

@@ -9,7 +9,7 @@ import { clientFor, Emulator, startEmulator } from "./emulator";
 import { Run, run } from "./terraform";
 
 /** The SSM parameter the config names for the AMI: one a test may write (moto refuses writes under /aws/). */
-export const AMI_PARAMETER = "/fixed-egress-e2e/nat-ami";
+const AMI_PARAMETER = "/fixed-egress-e2e/nat-ami";
 
 export interface NatInstanceEnv {
   readonly emu: Emulator;

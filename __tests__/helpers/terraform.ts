@@ -56,6 +56,12 @@ export async function terraform(dir: string, args: string[], opts: { env?: NodeJ
   return r;
 }
 
+/** `terraform output -json` of a stack folder, as plain values. */
+export async function outputsIn(dir: string): Promise<Record<string, any>> {
+  const r = await terraform(dir, ["output", "-json"]);
+  return Object.fromEntries(Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]));
+}
+
 /** Resource addresses by action from `terraform show -json <plan>`. */
 export interface PlanSummary {
   readonly create: string[];

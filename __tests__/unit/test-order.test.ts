@@ -13,8 +13,9 @@ describe("the test order", () => {
   });
 
   it("starts the longest suites first, then the rest by path", () => {
-    const paths = ["unit/b.test.ts", "e2e/faults.test.ts", "unit/a.test.ts", "e2e/main-job.test.ts"].map((p) => ({ path: join(ROOT, "__tests__", p) }));
+    // A listed suite goes before unlisted ones whatever its path (unit/destroy after unit/a by name).
+    const paths = ["unit/b.test.ts", "e2e/faults.test.ts", "unit/destroy.test.ts", "unit/a.test.ts", "e2e/main-job.test.ts"].map((p) => ({ path: join(ROOT, "__tests__", p) }));
     const sorted = new LongestFirst({ contexts: [], globalConfig: {} }).sort(paths).map((t: { path: string }) => t.path.slice(ROOT.length + "/__tests__/".length));
-    expect(sorted).toEqual(["e2e/main-job.test.ts", "e2e/faults.test.ts", "unit/a.test.ts", "unit/b.test.ts"]);
+    expect(sorted).toEqual(["e2e/main-job.test.ts", "e2e/faults.test.ts", "unit/destroy.test.ts", "unit/a.test.ts", "unit/b.test.ts"]);
   });
 });
