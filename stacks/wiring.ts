@@ -1,7 +1,10 @@
+import { createHash } from "crypto";
+import { mkdirSync, renameSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
 import { Construct } from "constructs";
-import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, S3BackendConfig, TerraformRemoteState, TerraformStack } from "cdktf";
-import { AwsProvider, AwsProviderEndpoints } from "@cdktf/provider-aws/lib/provider";
+import { AssetType, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, S3BackendConfig, TerraformAsset, TerraformRemoteState, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AppConfig } from "./config";
 
 export const PROJECT = "fixed-egress";
@@ -11,12 +14,29 @@ const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({
 /** Fake credentials the emulator accepts; used only when `emulator` is configured. */
 const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
 
-/** The AWS provider (region, default tags; for the emulator, its endpoints) and the state backend of one stack. */
+/** The profile of the emulator's AWS config file (see emulatorProfile). */
+export const EMULATOR_PROFILE = "fixed-egress-emulator";
+
+/**
+ * The emulator's endpoint as an AWS shared config file (`endpoint_url`, every service), shipped beside the stack as
+ * an asset; returns its path relative to the stack's folder, where Terraform runs the provider. Not the provider's
+ * `endpoints` block: the AWS provider 5.100 spends about 2 CPU-seconds validating that block (hundreds of
+ * attributes, whichever are set) in every provider process that is configured, two per plan, one per apply.
+ */
+function emulatorProfile(stack: TerraformStack, endpoint: string): string {
+  const text = `# Written by fixed-egress: the emulator stands in for every AWS service.\n[profile ${EMULATOR_PROFILE}]\nendpoint_url = ${endpoint}\n`;
+  const dir = join(tmpdir(), `fixed-egress-emulator-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`);
+  const file = join(dir, "aws-config");
+  mkdirSync(dir, { recursive: true });
+  // This process's file, then renamed: a synth in another process never copies half of it.
+  writeFileSync(`${file}.${process.pid}`, text);
+  renameSync(`${file}.${process.pid}`, file);
+  return new TerraformAsset(stack, "emulator-aws-config", { path: file, type: AssetType.FILE }).path;
+}
+
+/** The AWS provider (region, default tags; for the emulator, its endpoint and fake credentials) and the state backend of one stack. */
 export function wireStack(stack: TerraformStack, config: AppConfig, stackName: string): void {
   const emulator = config.emulator?.endpoint;
-  const endpoints: AwsProviderEndpoints | undefined = emulator
-    ? { ec2: emulator, iam: emulator, lambda: emulator, s3: emulator, sts: emulator, logs: emulator, secretsmanager: emulator, ssm: emulator, cloudwatch: emulator, sns: emulator }
-    : undefined;
 
   new AwsProvider(stack, "aws", {
     region: config.region,
@@ -24,7 +44,8 @@ export function wireStack(stack: TerraformStack, config: AppConfig, stackName: s
     ...(emulator
       ? {
           ...EMULATOR_CREDENTIALS,
-          endpoints: [endpoints!],
+          sharedConfigFiles: [emulatorProfile(stack, emulator)],
+          profile: EMULATOR_PROFILE,
           s3UsePathStyle: true,
           skipCredentialsValidation: true,
           skipMetadataApiCheck: "true",

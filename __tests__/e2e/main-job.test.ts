@@ -56,7 +56,15 @@ beforeAll(async () => {
   emu = startEmulator();
   ec2 = new EC2Client(clientFor(emu.endpoint));
   work = mkdtempSync(join(tmpdir(), "fixed-egress-job-"));
-  env = { FIXED_EGRESS_CONFIG: join(work, "config.json"), FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") };
+  env = {
+    FIXED_EGRESS_CONFIG: join(work, "config.json"),
+    FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"),
+    FIXED_EGRESS_RUN_DIR: join(work, "run"),
+    // Endpoints set for other work rank above the emulator's profile in the AWS SDK: the jobs drop them for an
+    // emulator config. Nothing listens on port 9, so a call that followed them would fail.
+    AWS_ENDPOINT_URL: "http://127.0.0.1:9",
+    AWS_ENDPOINT_URL_EC2: "http://127.0.0.1:9",
+  };
   secretArn = (await new SecretsManagerClient(clientFor(emu.endpoint)).send(new CreateSecretCommand({ Name: "e2e/db", SecretString: PASSWORD }))).ARN!;
   configure();
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { unzipSync } from "fflate";
@@ -34,13 +34,20 @@ describe("the app", () => {
   });
 
   it("points provider and backend at the emulator only when one is configured", () => {
-    const provider = local.network.provider.aws[0];
-    expect(provider.endpoints[0]).toMatchObject({ ec2: "http://127.0.0.1:4566", s3: "http://127.0.0.1:4566", iam: "http://127.0.0.1:4566", lambda: "http://127.0.0.1:4566" });
-    expect(provider.s3_use_path_style).toBe(true);
+    for (const which of ["network", "app"] as const) {
+      const provider = local[which].provider.aws[0];
+      // The endpoint comes from a profile in a file beside the stack, never the provider's `endpoints` block (2 CPU-s a provider process).
+      expect(provider.endpoints).toBeUndefined();
+      expect(provider.profile).toBe("fixed-egress-emulator");
+      expect(provider.shared_config_files).toEqual([expect.stringMatching(/^assets\/emulator-aws-config\/[0-9A-F]+\/aws-config$/)]);
+      expect(readFileSync(join(local.stackDir(which), provider.shared_config_files[0]), "utf8")).toMatch(/^\[profile fixed-egress-emulator\]\nendpoint_url = http:\/\/127\.0\.0\.1:4566\n$/m);
+      expect(provider.s3_use_path_style).toBe(true);
+    }
     expect(local.network.terraform.backend.s3.endpoints.s3).toBe("http://127.0.0.1:4566");
 
     const aws = synthApp(loadConfig(AWS_EXAMPLE));
-    expect(aws.network.provider.aws[0].endpoints).toBeUndefined();
+    for (const key of ["endpoints", "profile", "shared_config_files"]) expect(aws.network.provider.aws[0][key]).toBeUndefined();
+    expect(existsSync(join(aws.stackDir("network"), "assets", "emulator-aws-config"))).toBe(false);
     expect(aws.network.provider.aws[0].access_key).toBeUndefined();
     expect(aws.network.terraform.backend.s3.endpoints).toBeUndefined();
     expect(aws.network.terraform.backend.s3.access_key).toBeUndefined();
