@@ -48,6 +48,8 @@ const line = (label: string, value: string, target?: string) =>
 function main(): void {
   process.stdout.write(`fixed-egress bench: ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, node ${process.version}, median of ${RUNS} runs\n\n`);
 
+  // The naive style loads the workspace packages as installed, compiled (their dist/ folders, which a clean tree lacks).
+  execFileSync("npm", ["run", "-s", "build"], { cwd: ROOT, stdio: "ignore" });
   const outdir = (tag: string, i: number) => ({ CDKTF_OUTDIR: join(work, `${tag}-${i}`) });
   const shipped = repeat(RUNS, (i) => measure(["node", "scripts/app.js"], outdir("shipped", i)));
   // The baseline as the cdktf examples run it: ts-node type-checks, and the provider barrel is loaded.
