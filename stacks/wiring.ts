@@ -1,10 +1,10 @@
 import { createHash } from "crypto";
 import { mkdirSync, renameSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { dirname, join } from "path";
 import { Construct } from "constructs";
 import { AssetType, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, S3BackendConfig, TerraformAsset, TerraformRemoteState, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { defaultBundleDir } from "@fixed-egress/constructs";
 import { AppConfig } from "./config";
 
 export const PROJECT = "fixed-egress";
@@ -15,7 +15,7 @@ const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({
 const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };
 
 /** The profile of the emulator's AWS config file (see emulatorProfile). */
-export const EMULATOR_PROFILE = "fixed-egress-emulator";
+const EMULATOR_PROFILE = "fixed-egress-emulator";
 
 /**
  * The emulator's endpoint as an AWS shared config file (`endpoint_url`, every service), shipped beside the stack as
@@ -25,7 +25,8 @@ export const EMULATOR_PROFILE = "fixed-egress-emulator";
  */
 function emulatorProfile(stack: TerraformStack, endpoint: string): string {
   const text = `# Written by fixed-egress: the emulator stands in for every AWS service.\n[profile ${EMULATOR_PROFILE}]\nendpoint_url = ${endpoint}\n`;
-  const dir = join(tmpdir(), `fixed-egress-emulator-${createHash("sha256").update(text).digest("hex").slice(0, 16)}`);
+  // The user's own fixed-egress cache (beside the Lambda bundles), one folder per endpoint.
+  const dir = join(dirname(defaultBundleDir()), "emulator", createHash("sha256").update(text).digest("hex").slice(0, 16));
   const file = join(dir, "aws-config");
   mkdirSync(dir, { recursive: true });
   // This process's file, then renamed: a synth in another process never copies half of it.
