@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { mkdirSync, renameSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { Construct } from "constructs";
 import { AssetType, DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, S3BackendConfig, TerraformAsset, TerraformRemoteState, TerraformStack } from "cdktf";
@@ -28,10 +28,13 @@ function emulatorProfile(stack: TerraformStack, endpoint: string): string {
   // The user's own fixed-egress cache (beside the Lambda bundles), one folder per endpoint.
   const dir = join(dirname(defaultBundleDir()), "emulator", createHash("sha256").update(text).digest("hex").slice(0, 16));
   const file = join(dir, "aws-config");
-  mkdirSync(dir, { recursive: true });
-  // This process's file, then renamed: a synth in another process never copies half of it.
-  writeFileSync(`${file}.${process.pid}`, text);
-  renameSync(`${file}.${process.pid}`, file);
+  // Named by its content, so a file already there is this one (both stacks share it). Written under this process's
+  // name, then renamed: a synth in another process never copies half of it.
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, text);
+    renameSync(`${file}.${process.pid}`, file);
+  }
   return new TerraformAsset(stack, "emulator-aws-config", { path: file, type: AssetType.FILE }).path;
 }
 
