@@ -21,7 +21,7 @@ const EMULATOR_PROFILE = "fixed-egress-emulator";
  * The emulator's endpoint as an AWS shared config file (`endpoint_url`, every service), shipped beside the stack as
  * an asset; returns its path relative to the stack's folder, where Terraform runs the provider. Not the provider's
  * `endpoints` block: the AWS provider 5.100 spends about 2 CPU-seconds validating that block (hundreds of
- * attributes, whichever are set) in every provider process that is configured, two per plan, one per apply.
+ * attributes, whichever are set) in every provider process it configures: two per plan.
  */
 function emulatorProfile(stack: TerraformStack, endpoint: string): string {
   const text = `# Written by fixed-egress: the emulator stands in for every AWS service.\n[profile ${EMULATOR_PROFILE}]\nendpoint_url = ${endpoint}\n`;

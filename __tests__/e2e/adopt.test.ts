@@ -14,9 +14,9 @@ import { join } from "path";
 import { bootstrapState } from "../../jobs/bootstrap-state";
 import { loadConfig } from "../../stacks/config";
 import { ConsoleNetwork, buildConsoleNetwork } from "../helpers/console-network";
-import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
+import { LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
-import { run } from "../helpers/terraform";
+import { run, runJob } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
 
@@ -36,9 +36,7 @@ beforeAll(async () => {
 afterAll(() => emu?.stop());
 
 const job = (config: string, script: string, ...args: string[]) =>
-  run("node", ["--import", "tsx", JOB_MAIN, script, ...args], {
-    env: { FIXED_EGRESS_CONFIG: config, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") },
-  });
+  runJob({ FIXED_EGRESS_CONFIG: config, FIXED_EGRESS_OUTDIR: join(work, "cdktf.out"), FIXED_EGRESS_RUN_DIR: join(work, "run") }, script, ...args);
 
 /** What carries egress in the VPC now: its NAT Gateways (not deleted), their primary and secondary allocations and public IPs. */
 async function egressOf(vpcId: string) {

@@ -12,11 +12,11 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s
 import { lockHint } from "../../jobs/terraform-text";
 import { loadConfig } from "../../stacks/config";
 import { synthApp } from "../helpers/app";
-import { ROOT, rawConfig, writeTempConfig, LOCAL_CONFIG, JOB_MAIN } from "../helpers/config";
+import { ROOT, rawConfig, writeTempConfig, LOCAL_CONFIG } from "../helpers/config";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 import { Relay, startRelay } from "../helpers/proxy";
-import { run, startTerraform, terraform } from "../helpers/terraform";
+import { run, runJob, startTerraform, terraform } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
 
@@ -58,7 +58,7 @@ const stateList = async (dir: string) => (await terraform(dir, ["state", "list"]
 
 it("explains a lock left by an apply killed after it created resources; released, an apply interrupted by SIGINT leaks nothing, and the next apply converges", async () => {
   const dir = d.synth.stackDir("network");
-  await terraform(dir, ["init", "-input=false", "-no-color"]);
+  await d.init("network");
   const lockKey = "fixed-egress/faults-network.tfstate.tflock";
   const killed = startTerraform(dir, ["apply", "-auto-approve", "-input=false", "-no-color"]);
   // Killed once AWS has a resource of it: what it created is left behind, its state never written.
@@ -136,7 +136,7 @@ describe("the emulator down", () => {
       c.emulator = { endpoint };
       c.backend.bucket = BUCKET;
     }));
-    const plan = await run("node", ["--import", "tsx", JOB_MAIN, "plan"], { env: { FIXED_EGRESS_CONFIG: config } });
+    const plan = await runJob({ FIXED_EGRESS_CONFIG: config }, "plan");
     expect(plan.code).toBe(1);
     expect(plan.stderr.trim()).toBe(`state bucket: nothing answers at the emulator at ${endpoint}; start it with: make emulator-start`);
 
@@ -161,7 +161,7 @@ describe("the emulator restarted (state bucket gone)", () => {
       c.name = "gone";
       c.emulator = { endpoint: emu.endpoint };
     }));
-    const deploy = await run("node", ["--import", "tsx", JOB_MAIN, "deploy", "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: config } });
+    const deploy = await runJob({ FIXED_EGRESS_CONFIG: config }, "deploy", "--no-bootstrap");
     expect(deploy.code).toBe(1);
     expect(deploy.stderr.trim()).toBe(
       "state bucket: the state bucket fixed-egress-state-demo does not exist in ap-northeast-1 (the emulator keeps everything in memory: was it restarted?); create it with: make bootstrap",

@@ -30,9 +30,9 @@ import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } f
 import { GetBucketLifecycleConfigurationCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { filesOf } from "../helpers/app";
-import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "../helpers/config";
+import { LOCAL_CONFIG, rawConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
-import { outputsIn, run } from "../helpers/terraform";
+import { outputsIn, runJob } from "../helpers/terraform";
 
 jest.setTimeout(600_000);
 
@@ -71,7 +71,7 @@ beforeAll(async () => {
 // No destroy before the emulator stops: stopping it forgets everything (the last test's destroy is the asserted one).
 afterAll(() => emu?.stop());
 
-const job = (name: string, ...args: string[]) => run("node", ["--import", "tsx", JOB_MAIN, name, ...args], { env });
+const job = (name: string, ...args: string[]) => runJob(env, name, ...args);
 /** A stack's outputs after apply, as plain values. */
 const outputs = (stack: "network" | "app") => outputsIn(join(work, "cdktf.out", "stacks", `demo-${stack}`));
 const defaultRoute = (t: RouteTable) => t.Routes?.find((r) => r.DestinationCidrBlock === "0.0.0.0/0");

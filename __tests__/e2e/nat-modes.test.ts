@@ -25,8 +25,8 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { bootstrapState } from "../../jobs/bootstrap-state";
 import { broughtEipProblems } from "../../jobs/preflight";
-import { JOB_MAIN, LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
-import { run } from "../helpers/terraform";
+import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
+import { runJob } from "../helpers/terraform";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 
@@ -177,7 +177,7 @@ describe("NAT modes on the emulator", () => {
       const work = mkdtempSync(join(tmpdir(), "fixed-egress-byo-"));
       const file = join(work, "config.json");
       writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "byo", emulator: { endpoint: emu.endpoint }, backend: { type: "s3", bucket: "fixed-egress-e2e-state" } }, { network: { ...c.network, existingVpcId: vpcId, natPlacement: "perAz", eipAllocationIds: ids } }))));
-      const deploy = await run("node", ["--import", "tsx", JOB_MAIN, "deploy", "--no-bootstrap"], { env: { FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "out"), FIXED_EGRESS_RUN_DIR: join(work, "run") } });
+      const deploy = await runJob({ FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: join(work, "out"), FIXED_EGRESS_RUN_DIR: join(work, "run") }, "deploy", "--no-bootstrap");
       expect(deploy.code).toBe(1);
       expect(deploy.stderr.trim()).toBe(`${held}\nNothing was applied.`);
       expect(deploy.stdout).not.toContain("terraform apply");

@@ -12,6 +12,8 @@ export interface Deployment {
   readonly synth: SynthesizedApp;
   /** synthesizes another config of the same environment into the same folders (state and init kept) */
   resynth(config: AppConfig): Promise<void>;
+  /** `terraform init` of a stack folder, once (for a test that runs Terraform there itself) */
+  init(which: "network" | "app"): Promise<void>;
   apply(which: "network" | "app"): Promise<void>;
   outputs(which: "network" | "app"): Promise<Record<string, any>>;
   /** `terraform show -json` of a fresh plan, written to <stack dir>/<stack>.plan.json; returns the path */
@@ -50,6 +52,7 @@ export async function prepare(config: AppConfig): Promise<Deployment> {
     resynth: async (next) => {
       synthApp(next, synth.outdir);
     },
+    init,
     apply: async (w) => {
       await init(w);
       applied.add(w);

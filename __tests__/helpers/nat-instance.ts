@@ -4,9 +4,9 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { DescribeAddressesCommand, DescribeInstancesCommand, EC2Client, Instance } from "@aws-sdk/client-ec2";
 import { GetParameterCommand, PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import { JOB_MAIN, LOCAL_CONFIG, rawConfig } from "./config";
+import { LOCAL_CONFIG, rawConfig } from "./config";
 import { clientFor, Emulator, startEmulator } from "./emulator";
-import { Run, run } from "./terraform";
+import { Run, runJob } from "./terraform";
 
 /** The SSM parameter the config names for the AMI: one a test may write (moto refuses writes under /aws/). */
 const AMI_PARAMETER = "/fixed-egress-e2e/nat-ami";
@@ -41,7 +41,7 @@ export async function natInstanceEnv(name: string): Promise<NatInstanceEnv> {
         env.FIXED_EGRESS_CONFIG,
         JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => ((c.name = name), (c.emulator.endpoint = emu.endpoint), (c.network.natProvider = "instance"), (c.network.natInstanceAmiParameter = AMI_PARAMETER), edit(c)))),
       ),
-    job: (job, ...args) => run("node", ["--import", "tsx", JOB_MAIN, job, ...args], { env }),
+    job: (job, ...args) => runJob(env, job, ...args),
     al2023: async (arch) => (await ssm.send(new GetParameterCommand({ Name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}` }))).Parameter!.Value!,
     publish: (ami) => ssm.send(new PutParameterCommand({ Name: AMI_PARAMETER, Value: ami, Type: "String", Overwrite: true })),
     natNow: async () => {

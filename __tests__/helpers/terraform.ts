@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from "child_process";
 import { join } from "path";
-import { ROOT } from "./config";
+import { JOB_MAIN, ROOT } from "./config";
 
 export interface Run {
   readonly code: number;
@@ -30,6 +30,9 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
     });
   });
 }
+
+/** A job as `make` runs it (`node --import tsx jobs/main.ts <job> [options]`), with `env` added to this process's. */
+export const runJob = (env: NodeJS.ProcessEnv, job: string, ...args: string[]): Promise<Run> => run("node", ["--import", "tsx", JOB_MAIN, job, ...args], { env });
 
 /** Starts `terraform <args>` in its own process group (so a signal reaches its provider plugins too). */
 export function startTerraform(dir: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {

@@ -10,8 +10,8 @@ import { createServer, Server } from "net";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ConfigError, loadConfig } from "../../stacks/config";
-import { JOB_MAIN, LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
-import { run } from "../helpers/terraform";
+import { LOCAL_CONFIG, ROOT, rawConfig, writeTempConfig } from "../helpers/config";
+import { run, runJob } from "../helpers/terraform";
 
 jest.setTimeout(300_000);
 
@@ -126,7 +126,7 @@ describe("bad input, through the real entry points (cdktf's app command and the 
     const env = { FIXED_EGRESS_CONFIG: file, CDKTF_OUTDIR: outdir, FIXED_EGRESS_OUTDIR: outdir };
     const [synth, demo] = await Promise.all([
       run("node", [join(ROOT, "scripts", "app.js")], { env }),
-      run("node", ["--import", "tsx", JOB_MAIN, "deploy"], { env }),
+      runJob(env, "deploy"),
     ]);
     for (const r of [synth, demo]) {
       expect(r.code).toBe(1);
