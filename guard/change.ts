@@ -19,6 +19,8 @@ export interface RuleContext {
   readonly topology: Topology;
   /** allocation id → the address of the resource that holds it before the plan (a NAT Gateway, an association) */
   readonly holders: ReadonlyMap<string, string>;
+  /** addresses of the resources on a private subnet's egress path before the plan (the egress model's) */
+  readonly onPath: ReadonlySet<string>;
 }
 
 export interface Rule {

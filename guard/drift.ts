@@ -4,8 +4,10 @@
  * exist, an Elastic IP's association made by its NAT, a root volume's computed fields), and that is not drift.
  */
 import { PlanJson, ResourceChange, actionOf, readPlan } from "./plan";
-import { Finding, egressFindings, stackOf } from "./review";
-import { managed } from "./topology";
+import { explain } from "./explain";
+import { compareDrift } from "./model";
+import { Finding, ReviewOptions, egressFindings, stackOf } from "./review";
+import { managed, topologyOf } from "./topology";
 
 export interface DriftReview {
   readonly stack: string;
@@ -55,9 +57,19 @@ export function meaningfulDrift(plan: PlanJson, c: ResourceChange): boolean {
   return differsWhereSet(expressions, c.change.before ?? {}, c.change.after);
 }
 
-export function reviewDrift(plan: PlanJson, stack: string, file?: string): DriftReview {
-  const drift = managed(plan.resource_drift ?? []).filter((c) => meaningfulDrift(plan, c));
-  const { findings, warnings } = egressFindings(plan, stack, drift);
+/**
+ * Drift of the egress path is judged by the egress model (the last-applied values against the refreshed ones),
+ * configured or not: a route added by hand, an address added in the console. Other drift is listed where it
+ * differs from what the configuration sets.
+ */
+export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): DriftReview {
+  const all = managed(plan.resource_drift ?? []);
+  const egress = compareDrift(plan, opts.destinations);
+  const rules = egressFindings(plan, stack, all, topologyOf(plan), egress.before);
+  const findings = explain(stack, egress.changes, rules.findings, all);
+  const onPath = new Set([...findings, ...rules.warnings].map((f) => f.address));
+  const drift = all.filter((c) => onPath.has(c.address) || meaningfulDrift(plan, c));
+  const warnings = rules.warnings;
   return {
     stack,
     ...(file ? { file } : {}),
@@ -67,4 +79,4 @@ export function reviewDrift(plan: PlanJson, stack: string, file?: string): Drift
   };
 }
 
-export const reviewDriftFiles = (files: readonly string[]): DriftReview[] => files.map((f) => reviewDrift(readPlan(f), stackOf(f), f));
+export const reviewDriftFiles = (files: readonly string[], opts: ReviewOptions = {}): DriftReview[] => files.map((f) => reviewDrift(readPlan(f), stackOf(f), f, opts));

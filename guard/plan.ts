@@ -1,7 +1,7 @@
 /** The parts of `terraform show -json` the guard reads, and the walks over its module trees. */
 import { readFileSync } from "fs";
 
-export type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op";
+export type Action = "create" | "update" | "delete" | "replace" | "read" | "no-op" | "forget";
 export type Values = Record<string, unknown>;
 
 export interface ResourceChange {
@@ -53,6 +53,7 @@ export class GuardInputError extends Error {
 
 export function actionOf(actions: readonly string[]): Action {
   if (actions.includes("delete") && actions.includes("create")) return "replace";
+  if (actions.includes("forget")) return "forget";
   return (actions[0] ?? "no-op") as Action;
 }
 

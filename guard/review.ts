@@ -2,6 +2,8 @@
 import { createHash } from "crypto";
 import { basename } from "path";
 import { egressAfter, egressBefore, KNOWN_AFTER_APPLY } from "./egress";
+import { explain } from "./explain";
+import { EgressChange, EgressModel, comparePlan, isPrivate } from "./model";
 import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, regionOf, resourcesOf, str, strings } from "./plan";
 import { Change, RULES, RuleContext, Verdict } from "./rules";
 import { Topology, managed, topologyOf } from "./topology";
@@ -30,7 +32,9 @@ export interface StackReview {
   readonly file?: string;
   /** `changed`: for an update, the attributes it changes (tags_all, which follows tags and the provider's default tags, left out) */
   readonly actions: { address: string; action: Action; importing: boolean; changed?: string[] }[];
-  readonly counts: Record<"add" | "change" | "replace" | "destroy" | "import", number>;
+  readonly counts: Record<"add" | "change" | "replace" | "destroy" | "import" | "forget", number>;
+  /** the egress model's differences: each private subnet's public destinations whose exit changes */
+  readonly egressChanges: EgressChange[];
   readonly egressBefore: string[];
   readonly egressAfter: string[];
   /** refusals */
@@ -70,8 +74,9 @@ export function egressFindings(
   stack: string,
   changes: readonly ResourceChange[] = plan.resource_changes ?? [],
   topology: Topology = topologyOf(plan),
+  model: EgressModel = comparePlan(plan).before,
 ): { findings: Finding[]; warnings: Finding[] } {
-  const ctx: RuleContext = { topology, holders: holdersOf(plan) };
+  const ctx: RuleContext = { topology, holders: holdersOf(plan), onPath: new Set([...model.values()].filter(isPrivate).flatMap((pieces) => pieces.flatMap((p) => [...p.deps]))) };
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
   for (const change of managed(changes).map(toChange)) {
@@ -107,7 +112,12 @@ function natCount(m: Parameters<typeof resourcesOf>[0]): NatCount {
   };
 }
 
-export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackReview {
+export interface ReviewOptions {
+  /** compare only these destinations (IPv4 addresses or CIDRs; the database's), not every public one */
+  readonly destinations?: readonly string[];
+}
+
+export function reviewPlan(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): StackReview {
   const changes = managed(plan.resource_changes ?? []);
   const actions = changes
     .map((c) => {
@@ -116,9 +126,12 @@ export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackR
     })
     .filter((a) => (a.action !== "no-op" && a.action !== "read") || a.importing);
   const n = (a: Action) => actions.filter((x) => x.action === a).length;
-  const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length };
+  const counts = { add: n("create"), change: n("update"), replace: n("replace"), destroy: n("delete"), import: actions.filter((a) => a.importing).length, forget: n("forget") };
   const topology = topologyOf(plan);
-  const { findings, warnings } = egressFindings(plan, stack, plan.resource_changes ?? [], topology);
+  const egress = comparePlan(plan, opts.destinations);
+  const rules = egressFindings(plan, stack, plan.resource_changes ?? [], topology, egress.before);
+  const findings = explain(stack, egress.changes, rules.findings, plan.resource_changes ?? []);
+  const warnings = rules.warnings;
   // Before its first apply an adopted network's imported resources are not in the prior state yet: their `before` is today.
   const importedIps = changes.filter((c) => c.change.importing && c.type === "aws_eip").map((c) => str(c.change.before?.public_ip)).filter((ip): ip is string => ip !== undefined);
   const before = egressBefore(plan, topology);
@@ -130,6 +143,7 @@ export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackR
     counts,
     egressBefore: before.length > 0 ? before : [...new Set(importedIps)].sort(),
     egressAfter: egressAfter(plan, topology),
+    egressChanges: egress.changes,
     findings,
     warnings,
     natDevices: { before: natCount(plan.prior_state?.values?.root_module), after: natCount(plan.planned_values?.root_module) },
@@ -141,8 +155,8 @@ export function reviewPlan(plan: PlanJson, stack: string, file?: string): StackR
 export const stackOf = (file: string) => basename(file).replace(/\.plan\.json$|\.json$/, "");
 
 /** Reads and reviews plan files; a file that cannot be reviewed throws a GuardInputError. */
-export function reviewFiles(files: readonly string[]): StackReview[] {
-  return files.map((file) => reviewPlan(readPlan(file), stackOf(file), file));
+export function reviewFiles(files: readonly string[], opts: ReviewOptions = {}): StackReview[] {
+  return files.map((file) => reviewPlan(readPlan(file), stackOf(file), file, opts));
 }
 
 export interface VerdictOptions {

@@ -1,6 +1,7 @@
 /** The guard's drift review of a refresh-only plan: only what the configuration sets counts, egress first. */
 import { renderDriftMarkdown, reviewDrift } from "@fixed-egress/guard";
 import type { PlanJson } from "@fixed-egress/guard";
+import { TODAY, planOf } from "../helpers/plans";
 
 const drift = (address: string, type: string, before: Record<string, unknown>, after: Record<string, unknown> | null) => ({
   address,
@@ -9,10 +10,13 @@ const drift = (address: string, type: string, before: Record<string, unknown>, a
   change: { actions: [after ? "update" : "delete"], before, after },
 });
 
+/** A refresh-only plan: the refreshed state (today's network without what drifted away), the drift, the configuration. */
 function plan(resourceDrift: ReturnType<typeof drift>[], expressions: Record<string, Record<string, unknown>>, module?: string): PlanJson {
   const resources = Object.entries(expressions).map(([address, e]) => ({ address, expressions: e }));
+  const gone = resourceDrift.filter((d) => !d.change.after).map((d) => d.address);
   return {
     format_version: "1.2",
+    prior_state: planOf({ prior: TODAY.filter((r) => !gone.includes(r.address)) }).prior_state,
     resource_changes: [],
     resource_drift: resourceDrift,
     configuration: { root_module: module ? { module_calls: { [module]: { module: { resources } } } } : { resources } },
@@ -20,7 +24,7 @@ function plan(resourceDrift: ReturnType<typeof drift>[], expressions: Record<str
 }
 
 describe("drift", () => {
-  const route = { route_table_id: "rtb-priv", destination_cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-1" };
+  const route = { route_table_id: "rtb-priv", destination_cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-111" };
   const config = {
     "aws_route.priv": { route_table_id: { references: ["x"] }, destination_cidr_block: { constant_value: "0.0.0.0/0" }, nat_gateway_id: { references: ["y"] } },
     "aws_route_table.priv": { vpc_id: { references: ["v"] }, tags: { constant_value: { Name: "private" } } },
@@ -54,7 +58,7 @@ describe("drift", () => {
     expect(d.findings.map((f) => f.rule)).toEqual(["private-default-route-changed"]);
     expect(renderDriftMarkdown([d]).split("\n").slice(0, 3)).toEqual([
       "Drift: 3 resource(s) changed outside Terraform (egress first):",
-      "- EGRESS demo-network: aws_route.priv was deleted outside Terraform: the private subnets behind it lose the route to NAT nat-1.",
+      "- EGRESS demo-network: aws_route.priv was deleted outside Terraform: the private subnets behind it lose the route to NAT nat-111.",
       "- demo-network: aws_route_table.priv was changed outside Terraform",
     ]);
   });

@@ -30,7 +30,7 @@ describe("the guard's review", () => {
     ];
     const r = reviewPlan(planOf({ planned, changes: planned.map((x) => ({ address: x.address, type: x.type, actions: ["create"], after: x.values })) }), "demo-network");
     expect(r.findings).toEqual([]);
-    expect(r.counts).toEqual({ add: 2, change: 0, replace: 0, destroy: 0, import: 0 });
+    expect(r.counts).toEqual({ add: 2, change: 0, replace: 0, destroy: 0, import: 0, forget: 0 });
     expect(r.egressBefore).toEqual([]);
     expect(r.egressAfter).toEqual([KNOWN_AFTER_APPLY]);
     const md = renderMarkdown([r], { decision: decide([r]) });
@@ -66,7 +66,7 @@ describe("the guard's review", () => {
       "orders-network",
     );
     expect(r.findings).toEqual([]);
-    expect(r.counts).toEqual({ add: 0, change: 1, replace: 0, destroy: 0, import: 2 });
+    expect(r.counts).toEqual({ add: 0, change: 1, replace: 0, destroy: 0, import: 2, forget: 0 });
     expect(r.egressBefore).toEqual(["198.51.100.7"]);
     const md = renderMarkdown([r], { decision: decide([r]) });
     expect(md).toContain("| import, update | `aws_eip.eip` |");
@@ -125,7 +125,7 @@ describe("the guard's review", () => {
     expect(json).toEqual({
       refused: true,
       because: "the egress path changes",
-      stacks: [{ name: "s", add: 4, change: 1, replace: 0, destroy: 0, import: 0 }],
+      stacks: [{ name: "s", add: 4, change: 1, replace: 0, destroy: 0, import: 0, forget: 0 }],
       egressIps: { before: ["198.51.100.7"], after: ["198.51.100.7", KNOWN_AFTER_APPLY] },
       findings: [{ rule: "private-association-moved", verdict: "refuse", stack: "s", address: "aws_route_table_association.priv2", action: "update", reason: expect.stringMatching(/^would move private subnet/), fingerprint: a.findings[0].fingerprint }],
       warnings: [],

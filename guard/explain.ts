@@ -1,0 +1,72 @@
+/**
+ * The model judges, the rules explain. A rule's refusal counts only where the model shows an egress change
+ * whose path holds the rule's resource; a change no rule explains is refused all the same, by the backstop
+ * finding `egress-path-changed`, which names the resources the plan touches on that path (or the subnet).
+ */
+import { createHash } from "crypto";
+import { EgressChange, Exit } from "./model";
+import { cidrsOf, publicSpace } from "./model/ranges";
+import { ResourceChange, actionOf } from "./plan";
+import type { Finding } from "./review";
+import { ruleById } from "./rules";
+
+export const BACKSTOP = {
+  id: "egress-path-changed",
+  title: "Any other change of where a private subnet's public traffic leaves, or from which address",
+  why: "The egress model computes, before and after the plan, the exit of every public destination of every private subnet; a difference no rule names is still a change of egress.",
+} as const;
+
+const EVERYWHERE = publicSpace().flatMap(cidrsOf).join(",");
+
+export function destinationsText(cidrs: readonly string[]): string {
+  if (cidrs.join(",") === EVERYWHERE) return "every public destination";
+  return cidrs.length <= 4 ? cidrs.join(", ") : `${cidrs.slice(0, 4).join(", ")} and ${cidrs.length - 4} more range(s)`;
+}
+
+export function exitText(e: Exit): string {
+  const path = e.path && e.path !== "ok" ? ` (${e.path})` : "";
+  switch (e.kind) {
+    case "nat":
+      return `NAT ${e.device} from ${e.ips && e.ips.length > 0 ? e.ips.join(", ") : "no public address"}${path}`;
+    case "nat-regional-automatic":
+      return `regional NAT Gateway ${e.device} in automatic mode (AWS adds its addresses and zones outside any plan)${path}`;
+    case "none":
+      return e.path ?? "nowhere (no route)";
+    case "unknown":
+      return "a target known only after apply";
+    default:
+      return `${e.kind} ${e.device} (no egress IP)`;
+  }
+}
+
+const fingerprint = (parts: string[]) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+
+/**
+ * Findings for a plan (or drift) given the model's changes: the rules' refusals on the changed paths, and one
+ * backstop per change they leave unexplained.
+ */
+export function explain(stack: string, changes: readonly EgressChange[], ruleFindings: readonly Finding[], planChanges: readonly ResourceChange[]): Finding[] {
+  if (changes.length === 0) return [];
+  const onPath = new Set(changes.flatMap((c) => [...c.deps]));
+  // A rule whose change fails on AWS whatever is allow-listed (an ordering AWS refuses) speaks whenever egress changes.
+  const explained = ruleFindings.filter((f) => onPath.has(f.address) || !ruleById(f.rule).allowListCovers);
+  const touched = new Map(planChanges.filter((c) => !["no-op", "read"].includes(actionOf(c.change.actions))).map((c) => [c.address, actionOf(c.change.actions)]));
+  const grouped = new Map<string, { subnets: string[]; change: EgressChange; touching: string[] }>();
+  for (const c of changes) {
+    if (explained.some((f) => c.deps.has(f.address))) continue;
+    const touching = [...c.deps].filter((d) => touched.has(d)).sort();
+    const k = JSON.stringify([touching, c.destinations, c.from, c.to]);
+    const g = grouped.get(k) ?? { subnets: [], change: c, touching };
+    g.subnets.push(c.subnet);
+    grouped.set(k, g);
+  }
+  const backstops = [...grouped.values()].map(({ subnets, change, touching }) => {
+    const address = touching[0] ?? `subnet ${subnets[0]}`;
+    const others = touching.slice(1);
+    const reason =
+      `${touching.length > 0 ? `(${touched.get(address)}) ` : ""}changes the egress of private subnet(s) ${subnets.sort().join(", ")}: ${destinationsText(change.destinations)} would leave through ${exitText(change.to)} instead of ${exitText(change.from)}` +
+      `${others.length > 0 ? `; also on that path: ${others.map((o) => `${o} (${touched.get(o)})`).join(", ")}` : ""}.`;
+    return { rule: BACKSTOP.id, verdict: "refuse" as const, stack, address, action: (touched.get(address) ?? "no-op") as Finding["action"], reason, fingerprint: fingerprint([BACKSTOP.id, stack, address, reason]) };
+  });
+  return [...explained, ...backstops];
+}

@@ -1,0 +1,48 @@
+/** The egress model of a plan (or a refresh-only plan's drift): both worlds, both models, their differences. */
+import { PlanJson, actionOf } from "../plan";
+import { EgressChange, EgressModel, diffModels, egressModel, knownIds, universeOf } from "./model";
+export { isPrivate } from "./model";
+import { World, driftWorlds, planWorlds } from "./world";
+
+export type { EgressChange, EgressModel } from "./model";
+export type { Exit } from "./exits";
+export { UNKNOWN } from "./world";
+
+/** In-place updates that stop what forwards egress for a while, by resource type: the attributes that do it. */
+const STOPPING_UPDATES: Record<string, readonly string[]> = {
+  // The provider stops the instance, changes it and starts it again.
+  aws_instance: ["instance_type", "user_data", "user_data_base64"],
+};
+
+/** Resources this plan replaces or stops in place, by address: egress through them stops meanwhile. */
+function interruptions(plan: PlanJson): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of plan.resource_changes ?? []) {
+    const action = actionOf(c.change.actions);
+    if (action === "replace") out.set(c.address, "is replaced");
+    const keys = STOPPING_UPDATES[c.type] ?? [];
+    const unknown = (c.change.after_unknown ?? {}) as Record<string, unknown>;
+    if (action === "update" && keys.some((k) => unknown[k] === true || JSON.stringify(c.change.before?.[k] ?? null) !== JSON.stringify(c.change.after?.[k] ?? null))) out.set(c.address, "is stopped and started");
+  }
+  return out;
+}
+
+export interface EgressComparison {
+  readonly before: EgressModel;
+  readonly after: EgressModel;
+  readonly changes: EgressChange[];
+}
+
+function compare(worlds: { before: World; after: World }, destinations: readonly string[] | undefined, interrupted: Map<string, string>): EgressComparison {
+  const universe = universeOf(destinations);
+  const known = knownIds(worlds.before, worlds.after);
+  const before = egressModel(worlds.before, worlds.before, known, universe);
+  const after = egressModel(worlds.after, worlds.before, known, universe);
+  return { before, after, changes: diffModels(before, after, universe, interrupted) };
+}
+
+/** A plan's egress changes: the model before against the model after, on the given destinations (default: all public IPv4). */
+export const comparePlan = (plan: PlanJson, destinations?: readonly string[]): EgressComparison => compare(planWorlds(plan), destinations, interruptions(plan));
+
+/** Drift's egress changes: the last-applied values against the refreshed ones. */
+export const compareDrift = (plan: PlanJson, destinations?: readonly string[]): EgressComparison => compare(driftWorlds(plan), destinations, new Map());

@@ -1,0 +1,131 @@
+/**
+ * The egress model and its comparison: for each subnet, where each public destination leaves and from which
+ * addresses, before and after; every piece whose exit differs (or was interrupted by a replacement) is an
+ * egress change. Only subnets that were private before (some public destination left through a NAT device)
+ * are compared; new subnets bring no change of today's egress (their addresses show in the egress IP list).
+ */
+import { Exit, ExitFinder, Piece, isNatExit } from "./exits";
+import { Network } from "./network";
+import { Range, cidrsOf, parseCidr, publicSpace, split } from "./ranges";
+import { World, isUnknown } from "./world";
+
+export type SubnetModel = Piece[];
+export type EgressModel = Map<string, SubnetModel>;
+
+const keyOf = (e: Exit) => JSON.stringify([e.kind, e.device ?? "", e.ips ?? [], e.path ?? "", e.overlays ?? []]);
+
+/** Adjacent pieces with the same exit become one. */
+function merge(pieces: Piece[]): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces.sort((a, b) => a.range[0] - b.range[0])) {
+    const last = out[out.length - 1];
+    if (last && last.key === p.key && last.range[1] + 1 === p.range[0]) out[out.length - 1] = { ...last, range: [last.range[0], p.range[1]], deps: new Set([...last.deps, ...p.deps]) };
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The destinations a review compares: the public IPv4 space, or the part of it given (`--destinations`). */
+export function universeOf(destinations?: readonly string[]): Range[] {
+  if (!destinations || destinations.length === 0) return publicSpace();
+  return publicSpace(destinations.map((d) => parseCidr(d.includes("/") ? d : `${d}/32`)!));
+}
+
+/** Every id either world holds: an id in neither is outside the plan. */
+export function knownIds(...worlds: World[]): Set<string> {
+  const out = new Set<string>();
+  for (const w of worlds) for (const i of w.items) if (typeof i.values.id === "string") out.add(i.values.id);
+  return out;
+}
+
+export function egressModel(world: World, before: World, known: ReadonlySet<string>, universe: readonly Range[]): EgressModel {
+  const net = new Network(world, before);
+  const finder = new ExitFinder(net, known);
+  const cache = new Map<string, Piece[]>();
+  const model: EgressModel = new Map();
+  for (const subnet of net.subnets.keys()) {
+    const own = new Set<string>();
+    const s = net.subnets.get(subnet)!;
+    if (s.address) own.add(s.address);
+    const table = finder.tableOf(subnet, own);
+    // Subnets that share a table, an ACL and a range share their pieces.
+    const acl = net.aclOfSubnet.get(subnet);
+    if (acl) own.add(acl.address);
+    const cacheKey = `${table}|${acl?.acl ?? ""}|${s.vpc ?? ""}|${s.cidr?.join("-") ?? subnet}`;
+    let pieces = cache.get(cacheKey);
+    if (!pieces) {
+      const deps = new Set<string>();
+      const routes = finder.routesOf(table, deps);
+      const overlays = routes.filter((r) => r.dest === "unknown").map((r) => `${r.destText} → ${r.targetKind} ${r.target}`).sort();
+      routes.filter((r) => r.dest === "unknown").forEach((r) => deps.add(r.address));
+      const ranges = split(universe, [...finder.cutsFor(subnet)]);
+      // Pieces that take the same route are evaluated together.
+      const byRoute = new Map<string, { route: ReturnType<typeof ExitFinder.routeFor>; ranges: Range[] }>();
+      for (const r of ranges) {
+        const route = isUnknown(table) ? undefined : ExitFinder.routeFor(routes, r);
+        const k = route ? `${route.address} ${route.destText}` : "";
+        byRoute.set(k, { route, ranges: [...(byRoute.get(k)?.ranges ?? []), r] });
+      }
+      pieces = [];
+      for (const { route, ranges: rs } of byRoute.values()) {
+        const found = isUnknown(table) ? rs.map((range) => ({ range, exit: { kind: "unknown" } as Exit, deps })) : finder.exitsVia(subnet, route, rs, new Set(deps));
+        for (const f of found) {
+          const exit: Exit = overlays.length > 0 ? { ...f.exit, overlays } : f.exit;
+          pieces.push({ range: f.range, exit, key: keyOf(exit), deps: f.deps });
+        }
+      }
+      pieces = merge(pieces);
+      cache.set(cacheKey, pieces);
+    }
+    model.set(subnet, pieces.map((p) => ({ ...p, deps: new Set([...p.deps, ...own]) })));
+  }
+  return model;
+}
+
+export const isPrivate = (m: SubnetModel | undefined) => (m ?? []).some((p) => isNatExit(p.exit));
+
+export interface EgressChange {
+  readonly subnet: string;
+  /** the destinations whose exit changes, as CIDRs */
+  readonly destinations: string[];
+  readonly from: Exit;
+  readonly to: Exit;
+  /** resources on the path before or after */
+  readonly deps: ReadonlySet<string>;
+}
+
+const GONE: Exit = { kind: "none", path: "the subnet no longer exists" };
+
+/** A NAT exit whose path (before or after) holds a resource the plan replaces or stops: egress through it stops meanwhile. */
+function interrupted(from: Piece, to: Piece | undefined, stopping: ReadonlyMap<string, string>): Piece | undefined {
+  if (!to || stopping.size === 0 || !isNatExit(from.exit)) return to;
+  const stops = [...new Set([...from.deps, ...to.deps])].filter((d) => stopping.has(d)).sort();
+  if (stops.length === 0) return to;
+  const exit: Exit = { ...to.exit, path: `${to.exit.path ?? "ok"}; interrupted while ${stops.map((d) => `${d} ${stopping.get(d)}`).join(", ")}` };
+  return { ...to, exit, key: keyOf(exit) };
+}
+
+/** Every destination of a subnet that was private before whose exit differs after, or is interrupted on the way. */
+export function diffModels(before: EgressModel, after: EgressModel, universe: readonly Range[], stopping: ReadonlyMap<string, string> = new Map()): EgressChange[] {
+  const out: EgressChange[] = [];
+  for (const [subnet, b] of before) {
+    if (!isPrivate(b)) continue;
+    const a = after.get(subnet);
+    const edges = [...b, ...(a ?? [])].map((p) => p.range);
+    const grouped = new Map<string, { ranges: Range[]; from: Piece; to?: Piece }>();
+    for (const r of split(universe, edges)) {
+      const from = b.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]);
+      if (!from) continue;
+      const to = interrupted(from!, a?.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]), stopping);
+      if (to && to.key === from.key) continue;
+      const k = `${from.key} ${to?.key ?? "gone"}`;
+      const g = grouped.get(k) ?? { ranges: [], from, to };
+      g.ranges.push(r);
+      grouped.set(k, g);
+    }
+    for (const g of grouped.values()) {
+      out.push({ subnet, destinations: g.ranges.flatMap(cidrsOf), from: g.from.exit, to: g.to?.exit ?? GONE, deps: new Set([...g.from.deps, ...(g.to?.deps ?? [])]) });
+    }
+  }
+  return out;
+}
