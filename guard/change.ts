@@ -11,6 +11,8 @@ export interface Change {
   readonly action: Action;
   readonly before?: Values;
   readonly after?: Values;
+  /** a replacement that creates the new object before destroying the old one (create_before_destroy) */
+  readonly createFirst?: boolean;
   /** after_unknown: the attributes known only after apply */
   readonly unknown: Values;
 }

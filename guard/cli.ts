@@ -9,6 +9,7 @@
 import { readFileSync } from "fs";
 import { parseArgs } from "util";
 import { reviewDriftFiles } from "./drift";
+import { parseCidr } from "./model/ranges";
 import { GuardInputError } from "./plan";
 import { renderDriftJson, renderJson } from "./render/json";
 import { findingLine, renderDriftMarkdown, renderMarkdown } from "./render/markdown";
@@ -18,8 +19,8 @@ import { TOOL_NAME } from "./version";
 
 export const EXIT = { passed: 0, refused: 1, cannotReview: 2 } as const;
 
-const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--format markdown|json|sarif] <plan.json>…
-       ${TOOL_NAME} drift [--format markdown|json|sarif] <refresh-only plan.json>…
+const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--destinations CIDR,…] [--format markdown|json|sarif] <plan.json>…
+       ${TOOL_NAME} drift [--destinations CIDR,…] [--format markdown|json|sarif] <refresh-only plan.json>…
 Give the output of \`terraform show -json <planfile>\`, one file per plan. Exit 0 passed, 1 refused, 2 could not review.`;
 
 const FORMATS = ["markdown", "json", "sarif"] as const;
@@ -36,6 +37,8 @@ interface Args {
   readonly files: string[];
   readonly allowEgressChange: boolean;
   readonly allowListedFile?: string;
+  /** --destinations: the database's addresses or ranges; only their exits are compared */
+  readonly destinations?: string[];
 }
 
 function parse(argv: string[]): Args | "help" {
@@ -47,7 +50,7 @@ function parse(argv: string[]): Args | "help" {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { format: { type: "string", default: "markdown" }, ...(command === "review" ? { "allow-egress-change": { type: "boolean" as const }, "allow-listed": { type: "string" as const } } : {}) },
+      options: { format: { type: "string", default: "markdown" }, destinations: { type: "string" }, ...(command === "review" ? { "allow-egress-change": { type: "boolean" as const }, "allow-listed": { type: "string" as const } } : {}) },
     });
   } catch (err) {
     throw new GuardInputError(`${(err as Error).message}\n${USAGE}`);
@@ -56,7 +59,10 @@ function parse(argv: string[]): Args | "help" {
   if (!FORMATS.includes(format as Format)) throw new GuardInputError(`--format "${format}" is not known; use ${FORMATS.join(", ")}`);
   if (parsed.positionals.length === 0) throw new GuardInputError(`give one or more plan JSON files (terraform show -json <planfile> > <stack>.plan.json)\n${USAGE}`);
   const v = parsed.values as Record<string, unknown>;
-  return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined };
+  const destinations = typeof v.destinations === "string" ? v.destinations.split(",").map((d) => d.trim()).filter((d) => d !== "") : undefined;
+  const bad = destinations?.find((d) => !parseCidr(d.includes("/") ? d : `${d}/32`));
+  if (bad !== undefined || destinations?.length === 0) throw new GuardInputError(`--destinations "${bad ?? ""}" is not an IPv4 address or CIDR; give the database's addresses, comma-separated (203.0.113.10,198.18.0.0/15)`);
+  return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined, destinations };
 }
 
 function readAllowList(file: string): string[] {
@@ -71,7 +77,7 @@ function readAllowList(file: string): string[] {
 
 function review(args: Args, io: Io): number {
   const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;
-  const reviews = reviewFiles(args.files);
+  const reviews = reviewFiles(args.files, { destinations: args.destinations });
   const decision = decide(reviews, { allowEgressChange: args.allowEgressChange, allowListed });
   const findings = reviews.flatMap((r) => r.findings);
   if (args.format === "json") io.out(`${renderJson(reviews, decision, allowListed)}\n`);
@@ -83,7 +89,7 @@ function review(args: Args, io: Io): number {
 }
 
 function drift(args: Args, io: Io): number {
-  const drifts = reviewDriftFiles(args.files);
+  const drifts = reviewDriftFiles(args.files, { destinations: args.destinations });
   const findings = drifts.flatMap((d) => d.findings);
   if (args.format === "json") io.out(`${renderDriftJson(drifts)}\n`);
   else if (args.format === "sarif") io.out(`${renderSarif({ findings, warnings: drifts.flatMap((d) => d.warnings), files: new Map(drifts.map((d) => [d.stack, d.file!])) })}\n`);

@@ -9,12 +9,7 @@ import { cidrsOf, publicSpace } from "./model/ranges";
 import { ResourceChange, actionOf } from "./plan";
 import type { Finding } from "./review";
 import { ruleById } from "./rules";
-
-export const BACKSTOP = {
-  id: "egress-path-changed",
-  title: "Any other change of where a private subnet's public traffic leaves, or from which address",
-  why: "The egress model computes, before and after the plan, the exit of every public destination of every private subnet; a difference no rule names is still a change of egress.",
-} as const;
+import { BACKSTOP } from "./rules-path";
 
 const EVERYWHERE = publicSpace().flatMap(cidrsOf).join(",");
 
@@ -48,7 +43,7 @@ const fingerprint = (parts: string[]) => createHash("sha256").update(parts.join(
 export function explain(stack: string, changes: readonly EgressChange[], ruleFindings: readonly Finding[], planChanges: readonly ResourceChange[]): Finding[] {
   if (changes.length === 0) return [];
   const onPath = new Set(changes.flatMap((c) => [...c.deps]));
-  // A rule whose change fails on AWS whatever is allow-listed (an ordering AWS refuses) speaks whenever egress changes.
+  // A rule whose change AWS refuses whatever is allow-listed (an ordering AWS refuses) speaks whenever egress changes.
   const explained = ruleFindings.filter((f) => onPath.has(f.address) || !ruleById(f.rule).allowListCovers);
   const touched = new Map(planChanges.filter((c) => !["no-op", "read"].includes(actionOf(c.change.actions))).map((c) => [c.address, actionOf(c.change.actions)]));
   const grouped = new Map<string, { subnets: string[]; change: EgressChange; touching: string[] }>();

@@ -52,6 +52,7 @@ const toChange = (c: ResourceChange): Change => ({
   action: actionOf(c.change.actions),
   before: c.change.before ?? undefined,
   after: c.change.after ?? undefined,
+  createFirst: c.change.actions[0] === "create" && c.change.actions.includes("delete"),
   unknown: (c.change.after_unknown ?? {}) as Record<string, unknown>,
 });
 
@@ -80,7 +81,8 @@ export function egressFindings(
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
   for (const change of managed(changes).map(toChange)) {
-    for (const rule of RULES.filter((r) => r.types.includes(change.type))) {
+    // A forget leaves the resource in AWS as it is: only the rules for every type (the forget rule) read it.
+    for (const rule of RULES.filter((r) => (change.action !== "forget" && r.types.includes(change.type)) || r.types.includes("*"))) {
       const said = rule.check(change, ctx);
       for (const reason of said === undefined ? [] : Array.isArray(said) ? said : [said]) {
         const f = { rule: rule.id, verdict: rule.verdict, stack, address: change.address, action: change.action, reason, fingerprint: fingerprintOf(rule.id, stack, change.address, reason) };

@@ -5,6 +5,7 @@
  */
 import { Rule, allocationOf, bypassesNat, changes, destinationOf, gone, isNatInstance, isNatInterface, targetOf, verb } from "./change";
 import { str, strings } from "./plan";
+import { PATH_RULES } from "./rules-path";
 import { TABLE_TYPES, inlineRoutes, isDefaultRoute, natTargetOf } from "./topology";
 
 export type { Change, Rule, RuleContext, Verdict } from "./change";
@@ -88,13 +89,14 @@ export const RULES: readonly Rule[] = [
     id: "eip-taken-while-held",
     types: ["aws_nat_gateway", "aws_eip_association"],
     verdict: "refuse",
-    title: "One apply frees an Elastic IP from one NAT device and gives it to another",
-    why: "AWS refuses to associate an address another NAT device still holds, and nothing orders the two: the apply fails halfway with egress down. Do it in two applies.",
+    title: "One apply frees an Elastic IP from a NAT Gateway and gives it to another NAT device",
+    why: "AWS refuses to move an address a NAT Gateway holds (an address on an interface or instance it moves, AllowReassociation being the default), and nothing orders the two: the apply stops halfway with egress down. Do it in two applies.",
     allowListCovers: false,
     check: (c, ctx) => {
       if (c.action !== "create" && c.action !== "replace") return undefined;
       const wanted = [str(c.after?.allocation_id), ...strings(c.after?.secondary_allocation_ids)].filter((a): a is string => a !== undefined);
-      const taken = wanted.map((a) => [a, ctx.holders.get(a)] as const).filter(([, holder]) => holder !== undefined && holder !== c.address);
+      // Only a NAT Gateway's address must be freed first: AWS moves one from an interface or instance itself.
+      const taken = wanted.map((a) => [a, ctx.holders.get(a)] as const).filter(([, holder]) => holder !== undefined && holder !== c.address && /(^|\.)aws_nat_gateway\./.test(holder));
       if (taken.length === 0) return undefined;
       return taken.map(
         ([a, holder]) =>
@@ -107,7 +109,7 @@ export const RULES: readonly Rule[] = [
     types: ["aws_instance"],
     verdict: "refuse",
     title: "A NAT instance destroyed or replaced",
-    why: "Egress stops until a new instance has booted and taken the interface (minutes); if the launch fails it stays down.",
+    why: "Egress stops until a new instance has booted and taken the interface (minutes); if the launch does not succeed it stays down.",
     allowListCovers: true,
     check: (c, ctx) => {
       if (!gone(c) || !isNatInstance(ctx, c.before?.id)) return undefined;
@@ -253,11 +255,11 @@ export const RULES: readonly Rule[] = [
     types: ["aws_subnet"],
     verdict: "refuse",
     title: "A private subnet destroyed or replaced",
-    why: "The functions' network interfaces live there: egress from it stops, and on AWS the delete waits for them and fails.",
+    why: "The functions' network interfaces live there: egress from it stops, and on AWS the delete waits for them and is refused.",
     allowListCovers: true,
     check: (c, ctx) =>
       gone(c) && ctx.topology.privateSubnets.has(String(c.before?.id))
-        ? `would be ${verb(c)}: it is a private subnet (${String(c.before?.id)}) where the function's network interfaces live; on AWS the delete waits for them and fails, and egress from it stops.`
+        ? `would be ${verb(c)}: it is a private subnet (${String(c.before?.id)}) where the function's network interfaces live; on AWS the delete waits for them and is refused, and egress from it stops.`
         : undefined,
   },
   {
@@ -277,6 +279,7 @@ export const RULES: readonly Rule[] = [
         .map((t) => `would route ${service} from private route table ${t} through a VPC endpoint: those requests carry no public source IP, so a bucket or table policy that allow-lists the egress IP (aws:SourceIp) denies them.`);
     },
   },
+  ...PATH_RULES,
 ];
 
 /** The rule with this id (for renderers and tests). */

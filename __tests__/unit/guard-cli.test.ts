@@ -75,7 +75,7 @@ describe("fixed-egress-guard review", () => {
     expect(guard("approve", quiet).code).toBe(EXIT.cannotReview);
     const help = guard("--help");
     expect(help.code).toBe(EXIT.passed);
-    expect(help.out).toMatch(/^usage: fixed-egress-guard review \[--allow-egress-change\] \[--allow-listed FILE\] \[--format markdown\|json\|sarif\] <plan\.json>…/);
+    expect(help.out).toMatch(/^usage: fixed-egress-guard review \[--allow-egress-change\] \[--allow-listed FILE\] \[--destinations CIDR,…\] \[--format markdown\|json\|sarif\] <plan\.json>…/);
   });
 });
 
