@@ -1,5 +1,5 @@
 /** What the rules read: one change of a managed resource, the topology before the plan, and the words a sentence is made of. */
-import { Action, Values, str } from "./plan";
+import { Action, Values, same, str } from "./plan";
 import { Topology } from "./topology";
 
 export type Verdict = "refuse" | "warn";
@@ -41,7 +41,7 @@ export interface Rule {
 export const gone = (c: Change) => c.action === "delete" || c.action === "replace";
 export const verb = (c: Change) => (c.action === "replace" ? "replaced" : "destroyed");
 /** An attribute the update changes: known and different, or known only after apply. */
-export const changes = (c: Change, key: string) => c.unknown[key] === true || JSON.stringify(c.before?.[key] ?? null) !== JSON.stringify(c.after?.[key] ?? null);
+export const changes = (c: Change, key: string) => c.unknown[key] === true || !same(c.before?.[key], c.after?.[key]);
 export const allocationOf = (v: Values | undefined) => str(v?.allocation_id) ?? str(v?.id);
 export const isNatInterface = (ctx: RuleContext, id: unknown) => ctx.topology.natInterfaces.has(String(id));
 export const isNatInstance = (ctx: RuleContext, id: unknown) => ctx.topology.natInstances.has(String(id));

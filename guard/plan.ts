@@ -92,6 +92,13 @@ export function resourcesOf(m: StateModule | undefined, mode: "managed" | "data"
   return [...own, ...(m.child_modules ?? []).flatMap((c) => resourcesOf(c, mode))];
 }
 
+/** Two attribute values alike (null and absent alike); primitives compared directly, blocks by their JSON. */
+export function same(a: unknown, b: unknown): boolean {
+  if (a === b || ((a === null || a === undefined) && (b === null || b === undefined))) return true;
+  if (typeof a !== "object" || typeof b !== "object") return false;
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : []);
 

@@ -3,9 +3,9 @@ import { createHash } from "crypto";
 import { basename } from "path";
 import { egressAfter, egressBefore, KNOWN_AFTER_APPLY } from "./egress";
 import { explain } from "./explain";
-import { EgressChange, EgressModel, comparePlan, isPrivate } from "./model";
-import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, regionOf, resourcesOf, str, strings } from "./plan";
-import { Change, RULES, RuleContext, Verdict } from "./rules";
+import { EgressChange, EgressModel, comparePlan, depsOf, isPrivate } from "./model";
+import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, regionOf, resourcesOf, same, str, strings } from "./plan";
+import { Change, RULES, Rule, RuleContext, Verdict } from "./rules";
 import { Topology, managed, topologyOf } from "./topology";
 
 export interface Finding {
@@ -77,12 +77,22 @@ export function egressFindings(
   topology: Topology = topologyOf(plan),
   model: EgressModel = comparePlan(plan).before,
 ): { findings: Finding[]; warnings: Finding[] } {
-  const ctx: RuleContext = { topology, holders: holdersOf(plan), onPath: new Set([...model.values()].filter(isPrivate).flatMap((pieces) => pieces.flatMap((p) => [...p.deps]))) };
+  let onPath: Set<string> | undefined;
+  const ctx: RuleContext = {
+    topology,
+    holders: holdersOf(plan),
+    // Read only by the rules of forgotten resources: computed when one asks.
+    get onPath() {
+      return (onPath ??= new Set([...model.values()].filter(isPrivate).flatMap((m) => [...depsOf(m)])));
+    },
+  };
+  const byType = new Map<string, Rule[]>();
+  const rulesFor = (type: string) => byType.get(type) ?? byType.set(type, RULES.filter((r) => r.types.includes(type) || r.types.includes("*"))).get(type)!;
   const findings: Finding[] = [];
   const warnings: Finding[] = [];
   for (const change of managed(changes).map(toChange)) {
     // A forget leaves the resource in AWS as it is: only the rules for every type (the forget rule) read it.
-    for (const rule of RULES.filter((r) => (change.action !== "forget" && r.types.includes(change.type)) || r.types.includes("*"))) {
+    for (const rule of rulesFor(change.type).filter((r) => change.action !== "forget" || r.types.includes("*"))) {
       const said = rule.check(change, ctx);
       for (const reason of said === undefined ? [] : Array.isArray(said) ? said : [said]) {
         const f = { rule: rule.id, verdict: rule.verdict, stack, address: change.address, action: change.action, reason, fingerprint: fingerprintOf(rule.id, stack, change.address, reason) };
@@ -99,7 +109,7 @@ function changedKeys(c: ResourceChange): string[] {
   const after = c.change.after ?? {};
   const unknown = (c.change.after_unknown ?? {}) as Record<string, unknown>;
   const keys = new Set([...Object.keys(before), ...Object.keys(after), ...Object.keys(unknown)]);
-  return [...keys].filter((k) => k !== "tags_all" && (unknown[k] === true || JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null))).sort();
+  return [...keys].filter((k) => k !== "tags_all" && (unknown[k] === true || !same(before[k], after[k]))).sort();
 }
 
 function natCount(m: Parameters<typeof resourcesOf>[0]): NatCount {

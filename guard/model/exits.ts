@@ -214,7 +214,12 @@ export class ExitFinder {
     const nVpc = natSubnet ? this.net.subnets.get(natSubnet)?.vpc : undefined;
     const cs = this.net.subnets.get(subnet)?.cidr;
     const cuts = [...nRoutes.map((r) => (r.dest === "unknown" ? undefined : r.dest)), ...(aclN ?? []).map((e) => e.cidr), ...(Array.isArray(groups) ? groups.map((g) => g.cidr) : [])].filter((r): r is Range => r !== undefined);
+    // Pieces inside the same cuts are judged alike: evaluate once per set of cuts that cover them.
+    const judged = new Map<string, { exit: Exit; deps: Set<string> }>();
     return split(ranges, cuts).map((range) => {
+      const cover = cuts.map((c, i) => (contains(c, range) ? i : -1)).filter((i) => i >= 0).join(",");
+      const seen = judged.get(cover);
+      if (seen) return { range, ...seen };
       const d = new Set(own);
       const problems = exit.path ? [exit.path] : [];
       if (natSubnet === "?" || groups === "unknown") problems.push("its subnet or groups known only after apply");
@@ -233,7 +238,9 @@ export class ExitFinder {
       const replies = [aclAdmits(aclN, false, range), aclAdmits(aclN, true, cs), aclAdmits(aclS, false, range)].every((p) => covers(p, EPHEMERAL));
       if (!covers(forward, [0, 65535])) problems.push(`forwards tcp ports ${portsText(forward)} only`);
       if (!replies) problems.push("replies on ephemeral ports are blocked (network ACLs are stateless)");
-      return { range, exit: { ...exit, path: problems.length > 0 ? problems.join("; ") : "ok" }, deps: d };
+      const result = { exit: { ...exit, path: problems.length > 0 ? problems.join("; ") : "ok" }, deps: d };
+      judged.set(cover, result);
+      return { range, ...result };
     });
   }
 }

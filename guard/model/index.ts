@@ -1,7 +1,7 @@
 /** The egress model of a plan (or a refresh-only plan's drift): both worlds, both models, their differences. */
-import { PlanJson, actionOf } from "../plan";
+import { PlanJson, actionOf, same } from "../plan";
 import { EgressChange, EgressModel, diffModels, egressModel, knownIds, universeOf } from "./model";
-export { isPrivate } from "./model";
+export { depsOf, isPrivate } from "./model";
 import { World, driftWorlds, planWorlds } from "./world";
 
 export type { EgressChange, EgressModel } from "./model";
@@ -22,7 +22,7 @@ function interruptions(plan: PlanJson): Map<string, string> {
     if (action === "replace") out.set(c.address, "is replaced");
     const keys = STOPPING_UPDATES[c.type] ?? [];
     const unknown = (c.change.after_unknown ?? {}) as Record<string, unknown>;
-    if (action === "update" && keys.some((k) => unknown[k] === true || JSON.stringify(c.change.before?.[k] ?? null) !== JSON.stringify(c.change.after?.[k] ?? null))) out.set(c.address, "is stopped and started");
+    if (action === "update" && keys.some((k) => unknown[k] === true || !same(c.change.before?.[k], c.change.after?.[k]))) out.set(c.address, "is stopped and started");
   }
   return out;
 }
@@ -33,11 +33,12 @@ export interface EgressComparison {
   readonly changes: EgressChange[];
 }
 
-function compare(worlds: { before: World; after: World }, destinations: readonly string[] | undefined, interrupted: Map<string, string>): EgressComparison {
+function compare(worlds: { before: World; after: World; same?: boolean }, destinations: readonly string[] | undefined, interrupted: Map<string, string>): EgressComparison {
   const universe = universeOf(destinations);
   const known = knownIds(worlds.before, worlds.after);
-  const before = egressModel(worlds.before, worlds.before, known, universe);
-  const after = egressModel(worlds.after, worlds.before, known, universe);
+  const before = egressModel(worlds.before, worlds.before, known);
+  // A plan that changes only what no path reads (tags) leaves the model as it was; replacements still interrupt.
+  const after = worlds.same ? before : egressModel(worlds.after, worlds.before, known);
   return { before, after, changes: diffModels(before, after, universe, interrupted) };
 }
 

@@ -9,17 +9,26 @@ import { Network } from "./network";
 import { Range, cidrsOf, parseCidr, publicSpace, split } from "./ranges";
 import { World, isUnknown } from "./world";
 
-export type SubnetModel = Piece[];
+export interface SubnetModel {
+  readonly pieces: Piece[];
+  /** the subnet's own resources on every path: the subnet, its table and ACL associations */
+  readonly own: ReadonlySet<string>;
+}
 export type EgressModel = Map<string, SubnetModel>;
 
-const keyOf = (e: Exit) => JSON.stringify([e.kind, e.device ?? "", e.ips ?? [], e.path ?? "", e.overlays ?? []]);
+const keys = new WeakMap<Exit, string>();
+const keyOf = (e: Exit) => {
+  let k = keys.get(e);
+  if (k === undefined) keys.set(e, (k = `${e.kind}\u0000${e.device ?? ""}\u0000${(e.ips ?? []).join(",")}\u0000${e.path ?? ""}\u0000${(e.overlays ?? []).join(";")}`));
+  return k;
+};
 
 /** Adjacent pieces with the same exit become one. */
 function merge(pieces: Piece[]): Piece[] {
   const out: Piece[] = [];
   for (const p of pieces.sort((a, b) => a.range[0] - b.range[0])) {
     const last = out[out.length - 1];
-    if (last && last.key === p.key && last.range[1] + 1 === p.range[0]) out[out.length - 1] = { ...last, range: [last.range[0], p.range[1]], deps: new Set([...last.deps, ...p.deps]) };
+    if (last && last.key === p.key && last.range[1] + 1 === p.range[0]) out[out.length - 1] = { ...last, range: [last.range[0], p.range[1]], deps: last.deps === p.deps ? p.deps : new Set([...last.deps, ...p.deps]) };
     else out.push(p);
   }
   return out;
@@ -38,7 +47,10 @@ export function knownIds(...worlds: World[]): Set<string> {
   return out;
 }
 
-export function egressModel(world: World, before: World, known: ReadonlySet<string>, universe: readonly Range[]): EgressModel {
+/** Every IPv4 address: the model is computed over all of it, and compared on the universe (public, or --destinations). */
+const EVERY_ADDRESS: Range[] = [[0, 2 ** 32 - 1]];
+
+export function egressModel(world: World, before: World, known: ReadonlySet<string>): EgressModel {
   const net = new Network(world, before);
   const finder = new ExitFinder(net, known);
   const cache = new Map<string, Piece[]>();
@@ -58,7 +70,7 @@ export function egressModel(world: World, before: World, known: ReadonlySet<stri
       const routes = finder.routesOf(table, deps);
       const overlays = routes.filter((r) => r.dest === "unknown").map((r) => `${r.destText} → ${r.targetKind} ${r.target}`).sort();
       routes.filter((r) => r.dest === "unknown").forEach((r) => deps.add(r.address));
-      const ranges = split(universe, [...finder.cutsFor(subnet)]);
+      const ranges = split(EVERY_ADDRESS, finder.cutsFor(subnet));
       // Pieces that take the same route are evaluated together.
       const byRoute = new Map<string, { route: ReturnType<typeof ExitFinder.routeFor>; ranges: Range[] }>();
       for (const r of ranges) {
@@ -77,12 +89,14 @@ export function egressModel(world: World, before: World, known: ReadonlySet<stri
       pieces = merge(pieces);
       cache.set(cacheKey, pieces);
     }
-    model.set(subnet, pieces.map((p) => ({ ...p, deps: new Set([...p.deps, ...own]) })));
+    model.set(subnet, { pieces, own });
   }
   return model;
 }
 
-export const isPrivate = (m: SubnetModel | undefined) => (m ?? []).some((p) => isNatExit(p.exit));
+export const isPrivate = (m: SubnetModel | undefined) => (m?.pieces ?? []).some((p) => isNatExit(p.exit));
+/** Every resource on a subnet's paths. */
+export const depsOf = (m: SubnetModel) => new Set([...m.own, ...m.pieces.flatMap((p) => [...p.deps])]);
 
 export interface EgressChange {
   readonly subnet: string;
@@ -97,9 +111,9 @@ export interface EgressChange {
 const GONE: Exit = { kind: "none", path: "the subnet no longer exists" };
 
 /** A NAT exit whose path (before or after) holds a resource the plan replaces or stops: egress through it stops meanwhile. */
-function interrupted(from: Piece, to: Piece | undefined, stopping: ReadonlyMap<string, string>): Piece | undefined {
+function interrupted(from: Piece, to: Piece | undefined, own: ReadonlySet<string>, stopping: ReadonlyMap<string, string>): Piece | undefined {
   if (!to || stopping.size === 0 || !isNatExit(from.exit)) return to;
-  const stops = [...new Set([...from.deps, ...to.deps])].filter((d) => stopping.has(d)).sort();
+  const stops = [...new Set([...from.deps, ...to.deps, ...own])].filter((d) => stopping.has(d)).sort();
   if (stops.length === 0) return to;
   const exit: Exit = { ...to.exit, path: `${to.exit.path ?? "ok"}; interrupted while ${stops.map((d) => `${d} ${stopping.get(d)}`).join(", ")}` };
   return { ...to, exit, key: keyOf(exit) };
@@ -111,12 +125,13 @@ export function diffModels(before: EgressModel, after: EgressModel, universe: re
   for (const [subnet, b] of before) {
     if (!isPrivate(b)) continue;
     const a = after.get(subnet);
-    const edges = [...b, ...(a ?? [])].map((p) => p.range);
+    const edges = [...b.pieces, ...(a?.pieces ?? [])].map((p) => p.range);
+    const own = new Set([...b.own, ...(a?.own ?? [])]);
     const grouped = new Map<string, { ranges: Range[]; from: Piece; to?: Piece }>();
     for (const r of split(universe, edges)) {
-      const from = b.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]);
+      const from = b.pieces.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]);
       if (!from) continue;
-      const to = interrupted(from!, a?.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]), stopping);
+      const to = interrupted(from, a?.pieces.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]), own, stopping);
       if (to && to.key === from.key) continue;
       const k = `${from.key} ${to?.key ?? "gone"}`;
       const g = grouped.get(k) ?? { ranges: [], from, to };
@@ -124,7 +139,7 @@ export function diffModels(before: EgressModel, after: EgressModel, universe: re
       grouped.set(k, g);
     }
     for (const g of grouped.values()) {
-      out.push({ subnet, destinations: g.ranges.flatMap(cidrsOf), from: g.from.exit, to: g.to?.exit ?? GONE, deps: new Set([...g.from.deps, ...(g.to?.deps ?? [])]) });
+      out.push({ subnet, destinations: g.ranges.flatMap(cidrsOf), from: g.from.exit, to: g.to?.exit ?? GONE, deps: new Set([...g.from.deps, ...(g.to?.deps ?? []), ...own]) });
     }
   }
   return out;

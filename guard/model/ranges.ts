@@ -102,6 +102,6 @@ export function minus(a: Ports, b: Ports): Ports {
   return out;
 }
 
-export const intersect = (a: Ports, b: Ports): Ports => minus(a, minus(a, b));
+export const intersect = (a: Ports, b: Ports): Ports => (b === ALL_PORTS ? a : a === ALL_PORTS ? b : minus(a, minus(a, b)));
 export const covers = (a: Ports, r: Range) => minus([r], a).length === 0;
 export const portsText = (p: Ports) => (p.length === 0 ? "none" : p.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(","));

@@ -4,7 +4,7 @@
  * applied: deletes gone, `forget` kept as it is, since the resource stays in AWS; attributes known only after
  * apply marked UNKNOWN). Drift gives the same pair: the last-applied values against the refreshed ones.
  */
-import { Action, GuardInputError, PlanJson, StateResource, Values, actionOf, resourcesOf } from "../plan";
+import { Action, GuardInputError, PlanJson, StateResource, Values, actionOf, resourcesOf, same } from "../plan";
 
 /** The value of an attribute known only after apply. */
 export const UNKNOWN = "(known after apply)";
@@ -59,8 +59,16 @@ function priorItems(plan: PlanJson): Map<string, Item> {
   return out;
 }
 
-/** The world before and after a plan's resource_changes. */
-export function planWorlds(plan: PlanJson): { before: World; after: World } {
+/** Attributes no egress path reads: an update that changes only these leaves the model as it was. */
+const INERT_KEYS = new Set(["tags", "tags_all"]);
+const inert = (before: Values | null | undefined, after: Values | null | undefined, unknown: Values | undefined) =>
+  !!before &&
+  !!after &&
+  Object.keys(unknown ?? {}).every((k) => INERT_KEYS.has(k) || unknown![k] === false) &&
+  [...new Set([...Object.keys(before), ...Object.keys(after)])].every((k) => INERT_KEYS.has(k) || same(before[k], after[k]));
+
+/** The world before and after a plan's resource_changes; `same` when no change reaches what the model reads. */
+export function planWorlds(plan: PlanJson): { before: World; after: World; same: boolean } {
   const changes = plan.resource_changes ?? [];
   const prior = priorItems(plan);
   const existing = changes.filter((c) => c.mode === "managed" && c.change.before && !c.change.importing && !c.change.actions.includes("create"));
@@ -68,20 +76,26 @@ export function planWorlds(plan: PlanJson): { before: World; after: World } {
   if (!plan.prior_state && existing.length > 0) {
     throw new GuardInputError(`the plan changes ${existing.length} existing resource(s) (${existing[0].address}…) but holds no prior state, so the egress path before it cannot be read; give the output of \`terraform show -json <planfile>\` of a plan made against the stack's state`);
   }
-  const before = new Map(prior);
+  const before = prior;
   for (const c of changes) {
     const key = `${c.mode} ${c.address}`;
-    if (!before.has(key) && c.change.before) before.set(key, { address: c.address, type: c.type, mode: c.mode as "managed" | "data", values: c.change.before, action: "no-op" });
+    if (c.change.before && !before.has(key)) before.set(key, { address: c.address, type: c.type, mode: c.mode as "managed" | "data", values: c.change.before, action: "no-op" });
   }
+  const b = new World([...before.values()]);
+  // A forget leaves the resource in AWS as it is; an update of tags alone reaches no path.
+  const reaching = changes.filter((c) => {
+    const action = actionOf(c.change.actions);
+    return !(action === "no-op" || action === "read" || action === "forget" || (action === "update" && inert(c.change.before, c.change.after, c.change.after_unknown)));
+  });
+  if (reaching.length === 0) return { before: b, after: b, same: true };
   const after = new Map(before);
-  for (const c of changes) {
+  for (const c of reaching) {
     const key = `${c.mode} ${c.address}`;
     const action = actionOf(c.change.actions);
     if (action === "delete") after.delete(key);
-    else if (action === "forget" || action === "no-op") after.set(key, { ...(after.get(key) ?? { address: c.address, type: c.type, mode: c.mode as "managed" | "data", values: c.change.before ?? {} }), action });
     else after.set(key, { address: c.address, type: c.type, mode: c.mode as "managed" | "data", values: withUnknowns(c.change.after ?? {}, c.change.after_unknown ?? {}) as Values, action });
   }
-  return { before: new World([...before.values()]), after: new World([...after.values()]) };
+  return { before: b, after: new World([...after.values()]), same: false };
 }
 
 /** Drift: the values Terraform last applied (each drift's `before`) against the refreshed ones (the prior state). */
