@@ -241,7 +241,9 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     const eip = adoptInto(
       new Eip(scope, id, {
         domain: "vpc",
-        lifecycle: this.plan.protectEgressIps ? { preventDestroy: true } : undefined,
+        // A secondary is created before, and destroyed after, the NAT Gateway's update: AWS refuses to release an
+        // address a gateway still holds, and Terraform would otherwise destroy it before updating the gateway.
+        lifecycle: n === 0 ? (this.plan.protectEgressIps ? { preventDestroy: true } : undefined) : { createBeforeDestroy: true, ...(this.plan.protectEgressIps ? { preventDestroy: true } : {}) },
         tags: tags(`egress-${this.plan.name}-${d.zone}${n === 0 ? "" : `-${n}`}`, a.kind === "adopted" ? a.tags : undefined),
       }),
       a.kind === "adopted" ? a.allocationId : undefined,

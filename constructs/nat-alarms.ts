@@ -47,7 +47,7 @@ const INSTANCE_RECOVERY: readonly AlarmSpec[] = [
   },
 ];
 
-/** CPU credits of a burstable type: notify only (with a topic). */
+/** CPU credits of a burstable type: notify only (with a topic). Unlimited mode (the default) bills, it does not throttle. */
 const INSTANCE_CREDITS: AlarmSpec = {
   id: "cpu-credits",
   namespace: "AWS/EC2",
@@ -58,7 +58,7 @@ const INSTANCE_CREDITS: AlarmSpec = {
   periodSeconds: 300,
   evaluationPeriods: 2,
   description:
-    "The NAT instance is running out of CPU credits: at zero it is throttled to its baseline and forwarding slows down. Move to a larger or non-burstable instance type (natInstanceType), or switch the network to NAT Gateways.",
+    "The NAT instance is running out of CPU credits. T4g, T3 and T3a instances launch in unlimited mode: at zero balance they keep their speed and bill surplus credits by the vCPU-hour (forwarding is not slowed, the bill grows). Move to a larger or non-burstable instance type (natInstanceType), or switch the network to NAT Gateways.",
 };
 
 /** NAT Gateway alarms: notify only (with a topic). */

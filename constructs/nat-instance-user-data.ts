@@ -2,8 +2,8 @@
  * The NAT instance's user data: a plain shell script, nothing EC2-specific in the NAT itself, so the same
  * script is proven off EC2 (the egress proof runs it, taken from the synthesized stack, in a network
  * namespace). It turns on IPv4 forwarding and masquerades everything leaving through the interface of the
- * default route (nftables), and sends no ICMP redirects (as AWS's own NAT AMI: a redirect would point the private
- * subnets at a gateway they cannot use). Idempotent. It needs no network of its own before it runs: the instance
+ * default route (nftables), and sends no ICMP redirects on any interface (as AWS's own NAT AMI: a redirect would point the
+ * private subnets at a gateway they cannot use). Idempotent. It needs no network of its own before it runs: the instance
  * boots after its interface holds the Elastic IP, and nftables ships with Amazon Linux 2023. The NAT is up before the persistence steps (a sysctl file, a copy of
  * itself and a systemd unit that re-runs it at boot), and their failure does not undo it.
  */
@@ -21,7 +21,11 @@ while [ $# -gt 1 ]; do
 done
 [ -n "$out" ] || { log "no IPv4 default route: nothing to masquerade through"; exit 1; }
 sysctl -q -w net.ipv4.ip_forward=1 || { log "cannot turn on IPv4 forwarding"; exit 1; }
-sysctl -q -w net.ipv4.conf.all.send_redirects=0 && sysctl -q -w net.ipv4.conf.default.send_redirects=0 || log "cannot turn ICMP redirects off (forwarding goes on)"
+# The kernel sends a redirect on an interface when "all" or that interface says 1, and the interfaces exist
+# before this runs ("default" covers only later ones): each is set, as AWS's NAT AMI does.
+redirects=0
+for f in /proc/sys/net/ipv4/conf/*/send_redirects; do echo 0 > "$f" || redirects=1; done
+[ "$redirects" = 0 ] || log "cannot turn ICMP redirects off on every interface (forwarding goes on)"
 nft -f - <<NFT || { log "cannot load the nftables rules"; exit 1; }
 table ip fixed_egress_nat
 delete table ip fixed_egress_nat

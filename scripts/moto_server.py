@@ -1,4 +1,4 @@
-"""The local AWS emulator: moto's server with three patches that make it behave like AWS.
+"""The local AWS emulator: moto's server with six patches that make it behave like AWS.
 
 1. AWS releases a NAT Gateway's network interface when the gateway is deleted, and with it the Elastic IP's
    association, so the same allocation can go to a replacement gateway. moto (5.2.5) keeps the address
@@ -15,14 +15,25 @@
    Status; an allocation another interface holds is refused (Resource.AlreadyAssociated), and the primary
    cannot be disassociated. moto (5.x) neither stores nor reports secondary addresses, nor IsPrimary: here it
    does, so Terraform's secondary_allocation_ids and make adopt's reading of IsPrimary run as on AWS.
-docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/main-job.test.ts and
+5. AWS refuses to disassociate or release an Elastic IP a NAT Gateway holds (AuthFailure, on every retry: only
+   DisassociateNatGatewayAddress or the gateway's deletion frees it), and refuses to associate it elsewhere.
+   moto (5.x) lets both happen, so an apply that releases an address before its gateway lets go of it passed
+   here and failed on AWS.
+6. AWS moves an Elastic IP that an interface or instance holds when AssociateAddress leaves AllowReassociation
+   out ("Reassociation is automatic" in a VPC); only AllowReassociation=false refuses. moto refuses unless it
+   is true: here the default is AWS's.
+docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/emulator-patches.test.ts pins 5 and 6; __tests__/e2e/main-job.test.ts and
 __tests__/e2e/nat-instance.test.ts and __tests__/e2e/adopt.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
 """
 import sys
 
 from moto.core.responses import ActionResult
-from moto.ec2.exceptions import InvalidAssociationIdError, InvalidParameterValueError
+import threading
+
+from moto.ec2.exceptions import EC2ClientError, InvalidAssociationIdError, InvalidParameterValueError
+from moto.ec2.models.elastic_ip_addresses import ElasticAddressBackend
+from moto.ec2.responses.elastic_ip_addresses import ElasticIPAddresses
 from moto.ec2.models.instances import Instance
 from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.responses.nat_gateways import NatGateways
@@ -132,6 +143,69 @@ def disassociate_nat_gateway_address(self):
 NatGateways.create_nat_gateway = create_nat_gateway_response
 NatGateways.associate_nat_gateway_address = associate_nat_gateway_address
 NatGateways.disassociate_nat_gateway_address = disassociate_nat_gateway_address
+
+_api = threading.local()
+
+
+def _nat_holding(backend, eip):
+    """The NAT Gateway whose interface holds this Elastic IP, if any."""
+    if eip is None or eip.eni is None:
+        return None
+    return next((n for n in backend.nat_gateways.values() if n._eni is not None and n._eni.id == eip.eni.id and n.state != "deleted"), None)
+
+
+def _requested_address(self):
+    params = self._get_params()
+    backend = self.ec2_backend
+    if "AllocationId" in params:
+        return next((a for a in backend.addresses if a.allocation_id == params["AllocationId"]), None)
+    if "AssociationId" in params:
+        return next((a for a in backend.addresses if a.association_id == params["AssociationId"]), None)
+    if "PublicIp" in params:
+        return next((a for a in backend.addresses if a.public_ip == params["PublicIp"]), None)
+    return None
+
+
+def _refuse_if_nat_holds(self, action):
+    eip = _requested_address(self)
+    nat = _nat_holding(self.ec2_backend, eip)
+    if nat is not None:
+        raise EC2ClientError("AuthFailure", f"You do not have permission to access the specified resource ({action} of {eip.allocation_id}, which NAT Gateway {nat.id} holds).")
+
+
+def _guarded(original, action):
+    def handler(self):
+        _refuse_if_nat_holds(self, action)
+        return original(self)
+    return handler
+
+
+_associate_response = ElasticIPAddresses.associate_address
+
+
+def associate_address_response(self):
+    _refuse_if_nat_holds(self, "AssociateAddress")
+    allow = self._get_param("AllowReassociation")
+    _api.reassociate = allow is None or str(allow).lower() == "true"
+    try:
+        return _associate_response(self)
+    finally:
+        _api.reassociate = None
+
+
+_associate_backend = ElasticAddressBackend.associate_address
+
+
+def associate_address_backend(self, instance=None, eni=None, address=None, allocation_id=None, reassociate=False):
+    # Only an API request sets the flag; this emulator's own NAT Gateway patches keep moto's rule.
+    api = getattr(_api, "reassociate", None)
+    return _associate_backend(self, instance=instance, eni=eni, address=address, allocation_id=allocation_id, reassociate=reassociate if api is None else api)
+
+
+ElasticIPAddresses.disassociate_address = _guarded(ElasticIPAddresses.disassociate_address, "DisassociateAddress")
+ElasticIPAddresses.release_address = _guarded(ElasticIPAddresses.release_address, "ReleaseAddress")
+ElasticIPAddresses.associate_address = associate_address_response
+ElasticAddressBackend.associate_address = associate_address_backend
 
 if __name__ == "__main__":
     main(sys.argv[1:])

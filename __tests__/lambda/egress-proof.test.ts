@@ -173,12 +173,15 @@ maybe("egress proof in network namespaces", () => {
         // The script does it all itself: forwarding off first, to show it turns it on.
         bed.inNs("nat", "sysctl", "-qw", "net.ipv4.ip_forward=0");
         bed.inNs("nat", "sysctl", "-qw", "net.ipv4.conf.all.send_redirects=1");
+        // The forwarding interface exists before user data runs: "default" no longer reaches it.
+        bed.inNs("nat", "sh", "-c", `echo 1 > /proc/sys/net/ipv4/conf/${bed.natPublicIf}/send_redirects`);
         const run = runUserData();
         expect(run.code).toBe(0);
         expect(run.out).toContain(`fixed-egress-nat: forwarding, masquerading through ${bed.natPublicIf}`);
         expect(bed.inNs("nat", "sysctl", "-n", "net.ipv4.ip_forward").trim()).toBe("1");
         // No ICMP redirects, as AWS's NAT AMI sets it.
         expect(bed.inNs("nat", "sysctl", "-n", "net.ipv4.conf.all.send_redirects").trim()).toBe("0");
+        expect(bed.inNs("nat", "cat", `/proc/sys/net/ipv4/conf/${bed.natPublicIf}/send_redirects`).trim()).toBe("0");
         const out = await invoke(engine);
         expect(out.error).toBeUndefined();
         expect(out.result).toMatchObject({ engine, sourceIp: ADDR.egress, egressIpExpected: true });

@@ -26,6 +26,13 @@ describe("secondary addresses", () => {
     expect(s.json.output.egress_ips.value).toEqual([primary, second, third].map((e) => ref("aws_eip", e, "public_ip")));
   });
 
+  it("creates each secondary before, and destroys it after, the gateway's update (AWS refuses to release an address a gateway holds); the primary keeps no such order", () => {
+    const s = synth({ natGatewaySecondaryEips: 2 });
+    for (const n of [1, 2]) expect(byPath(s, "aws_eip", `nat/eip-${ZONES[0]}-${n}`)[1].lifecycle).toEqual({ create_before_destroy: true });
+    expect(byPath(s, "aws_eip", `nat/eip-${ZONES[0]}`)[1].lifecycle).toBeUndefined();
+    expect(byPath(synth({ natGatewaySecondaryEips: 1, protectEgressIps: true }), "aws_eip", `nat/eip-${ZONES[0]}-1`)[1].lifecycle).toEqual({ create_before_destroy: true, prevent_destroy: true });
+  });
+
   it("perAz: each zone's NAT Gateway gets its own, keyed by its zone", () => {
     const s = synth({ ...THREE_AZS, natPlacement: "perAz", natGatewaySecondaryEips: 1 });
     for (const zone of ZONES) {

@@ -1,0 +1,66 @@
+/**
+ * The emulator refuses what AWS refuses (scripts/moto_server.py, patches 5 and 6): an Elastic IP a NAT Gateway
+ * holds cannot be disassociated, released or associated elsewhere (AuthFailure) until the gateway lets go of it;
+ * an address on an interface moves to another when AllowReassociation is left out, as "reassociation is
+ * automatic" in a VPC, and only AllowReassociation=false refuses.
+ */
+import {
+  AllocateAddressCommand,
+  AssociateAddressCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
+  CreateNetworkInterfaceCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeAddressesCommand,
+  DisassociateAddressCommand,
+  DisassociateNatGatewayAddressCommand,
+  EC2Client,
+  ReleaseAddressCommand,
+} from "@aws-sdk/client-ec2";
+import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
+
+let emu: Emulator;
+let ec2: EC2Client;
+beforeAll(() => {
+  emu = startEmulator();
+  ec2 = new EC2Client(clientFor(emu.endpoint));
+});
+afterAll(() => emu?.stop());
+
+const addressOf = async (allocationId: string) => (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }))).Addresses![0];
+
+describe("the emulator, as strict as AWS", () => {
+  it("refuses to disassociate, release or move an address a NAT Gateway holds, and releases it once the gateway lets go", async () => {
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }));
+    const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.9.0.0/24" }));
+    const { InternetGateway } = await ec2.send(new CreateInternetGatewayCommand({}));
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: InternetGateway!.InternetGatewayId, VpcId: Vpc!.VpcId }));
+    const [primary, secondary] = await Promise.all([0, 1].map(() => ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))));
+    const { NatGateway } = await ec2.send(new CreateNatGatewayCommand({ SubnetId: Subnet!.SubnetId, AllocationId: primary.AllocationId, SecondaryAllocationIds: [secondary.AllocationId!] }));
+    const { NetworkInterface } = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId }));
+
+    await expect(ec2.send(new ReleaseAddressCommand({ AllocationId: secondary.AllocationId }))).rejects.toMatchObject({ name: "AuthFailure" });
+    const held = await addressOf(primary.AllocationId!);
+    await expect(ec2.send(new DisassociateAddressCommand({ AssociationId: held.AssociationId }))).rejects.toMatchObject({ name: "AuthFailure" });
+    await expect(ec2.send(new AssociateAddressCommand({ AllocationId: primary.AllocationId, NetworkInterfaceId: NetworkInterface!.NetworkInterfaceId }))).rejects.toMatchObject({ name: "AuthFailure" });
+
+    const second = await addressOf(secondary.AllocationId!);
+    await ec2.send(new DisassociateNatGatewayAddressCommand({ NatGatewayId: NatGateway!.NatGatewayId, AssociationIds: [second.AssociationId!] }));
+    await ec2.send(new ReleaseAddressCommand({ AllocationId: secondary.AllocationId }));
+    await expect(addressOf(secondary.AllocationId!)).rejects.toThrow();
+  });
+
+  it("moves an address from one interface to another when AllowReassociation is left out, and refuses only when it is false", async () => {
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }));
+    const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.8.0.0/24" }));
+    const [one, two] = await Promise.all([0, 1].map(async () => (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: Subnet!.SubnetId }))).NetworkInterface!.NetworkInterfaceId!));
+    const { AllocationId } = await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }));
+    await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: one }));
+    await expect(ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: two, AllowReassociation: false }))).rejects.toMatchObject({ name: "Resource.AlreadyAssociated" });
+    expect((await addressOf(AllocationId!)).NetworkInterfaceId).toBe(one);
+    await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: two }));
+    expect((await addressOf(AllocationId!)).NetworkInterfaceId).toBe(two);
+  });
+});
