@@ -84,7 +84,7 @@ function review(args: Args, io: Io): number {
   else if (args.format === "sarif") io.out(`${reviewSarif(reviews, decision)}\n`);
   else io.out(renderMarkdown(reviews, { decision, allowListed }));
   if (!decision.refused) return EXIT.passed;
-  io.err(`${[...findings.map((f) => `${TOOL_NAME}: refused: ${f.stack}: ${findingLine(f)}`), `${TOOL_NAME}: refused: ${decision.because}`].join("\n")}\n`);
+  io.err(`${[...findings.map((f) => `${TOOL_NAME}: refused: ${f.stack}: ${findingLine(f)}`), `${TOOL_NAME}: refused (egress check failed): ${decision.because}`].join("\n")}\n`);
   return EXIT.refused;
 }
 

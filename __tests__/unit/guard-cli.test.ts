@@ -1,8 +1,10 @@
 /** fixed-egress-guard, the command: exit 0 passed, 1 refused, 2 could not review; it fails closed on anything that is not a finished plan. */
-import { mkdtempSync, writeFileSync } from "fs";
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { EXIT, main } from "@fixed-egress/guard";
+import { ROOT } from "../helpers/config";
 import { TODAY, planOf, valuesAt } from "../helpers/plans";
 
 const dir = mkdtempSync(join(tmpdir(), "fx-guard-"));
@@ -35,7 +37,7 @@ describe("fixed-egress-guard review", () => {
       expect(r.code).toBe(EXIT.refused);
       expect(r.err.trim().split("\n")).toEqual([
         "fixed-egress-guard: refused: refused: aws_eip.eip would be destroyed: its public IP 198.51.100.7 is an egress IP the database allow-lists. [eip-released]",
-        "fixed-egress-guard: refused: the egress path changes",
+        "fixed-egress-guard: refused (egress check failed): the egress path changes",
       ]);
       if (format !== "markdown") expect(() => JSON.parse(r.out)).not.toThrow();
     }
@@ -88,5 +90,28 @@ describe("fixed-egress-guard drift", () => {
     expect(r.out).toContain("- EGRESS drifted: aws_route.priv was deleted outside Terraform: the private subnets behind it lose the route to NAT nat-111.");
     expect(r.err).toContain("fixed-egress-guard: egress drift: drifted: aws_route.priv would be destroyed");
     expect(guard("drift", "--allow-egress-change", drifted).code).toBe(EXIT.cannotReview);
+  });
+});
+
+describe("in Atlantis", () => {
+  /** The run step guard/README.md documents for custom_policy_check, with the package's command for npx's. */
+  const documented = (): string => {
+    const block = /<!-- atlantis-policy-check -->[\s\S]*?<!-- \/atlantis-policy-check -->/.exec(readFileSync(join(ROOT, "guard", "README.md"), "utf8"))![0];
+    return /- run: (npx --yes @fixed-egress\/guard .*)$/m.exec(block)![1];
+  };
+  const atlantis = (showfile: string) => {
+    const cmd = documented().replace("npx --yes @fixed-egress/guard", `node --import ${require.resolve("tsx")} ${join(ROOT, "guard", "cli.ts")}`);
+    // Atlantis runs the step with a shell in the project's folder, $SHOWFILE set, and reads stdout and stderr.
+    return spawnSync("sh", ["-c", `${cmd} 2>&1`], { cwd: dir, env: { ...process.env, SHOWFILE: showfile }, encoding: "utf8" });
+  };
+
+  it("fails a refused plan by its exit code and by the word Atlantis looks for; passes a harmless one without it", () => {
+    writeFileSync(join(dir, "allow-listed-ips.txt"), "203.0.113.99\n");
+    const no = atlantis(refused);
+    expect(no.status).toBe(EXIT.refused);
+    expect(no.stdout).toContain("fail");
+    const yes = atlantis(quiet);
+    expect(yes.status).toBe(EXIT.passed);
+    expect(yes.stdout.toLowerCase()).not.toContain("fail");
   });
 });

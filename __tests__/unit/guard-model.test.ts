@@ -5,7 +5,7 @@
  * an association), network ACLs (stateless, ordered, checked at both subnets), security groups (stateful),
  * Elastic IP association (AllowReassociation by default) and the provider's adoption of default tables/ACLs.
  */
-import { decide, main, reviewDrift, reviewPlan } from "@fixed-egress/guard";
+import { countsLine, decide, main, reviewDrift, reviewPlan } from "@fixed-egress/guard";
 import type { PlanJson } from "@fixed-egress/guard";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -117,6 +117,7 @@ describe("the egress model", () => {
   it("warns, and counts, a forget of a resource on the egress path", () => {
     const r = reviewPlan(HARMLESS[1][1], "s");
     expect(r.counts.forget).toBe(1);
+    expect(countsLine(r)).toBe("0 to add, 0 to change, 0 to replace, 0 to destroy, 1 to forget.");
     expect(r.warnings.map((w) => w.rule)).toEqual(["egress-path-forgotten"]);
   });
 
@@ -124,6 +125,7 @@ describe("the egress model", () => {
     const plan = MOVES.find(([w]) => w.startsWith("half the internet"))![2];
     expect(reviewPlan(plan, "s", undefined, { destinations: ["203.0.113.10"] }).findings).toEqual([]);
     expect(reviewPlan(plan, "s", undefined, { destinations: ["8.8.8.0/24"] }).findings.length).toBeGreaterThan(0);
+    expect(() => reviewPlan(plan, "s", undefined, { destinations: ["10.9.0.0/16"] })).toThrow(/--destinations 10\.9\.0\.0\/16 names no public address/);
   });
 
   it("fails closed on a plan that changes resources it holds no state for (exit 2)", () => {

@@ -213,7 +213,8 @@ export class ExitFinder {
     const aclN = natSubnet && natSubnet !== "?" ? this.aclOf(natSubnet, own) : undefined;
     const nVpc = natSubnet ? this.net.subnets.get(natSubnet)?.vpc : undefined;
     const cs = this.net.subnets.get(subnet)?.cidr;
-    const cuts = [...nRoutes.map((r) => (r.dest === "unknown" ? undefined : r.dest)), ...(aclN ?? []).map((e) => e.cidr), ...(Array.isArray(groups) ? groups.map((g) => g.cidr) : [])].filter((r): r is Range => r !== undefined);
+    // Every rule on the way that reads the destination: pieces inside the same ones are judged alike.
+    const cuts = [...nRoutes.map((r) => (r.dest === "unknown" ? undefined : r.dest)), ...(aclS ?? []).map((e) => e.cidr), ...(aclN ?? []).map((e) => e.cidr), ...(Array.isArray(groups) ? groups.map((g) => g.cidr) : [])].filter((r): r is Range => r !== undefined);
     // Pieces inside the same cuts are judged alike: evaluate once per set of cuts that cover them.
     const judged = new Map<string, { exit: Exit; deps: Set<string> }>();
     return split(ranges, cuts).map((range) => {

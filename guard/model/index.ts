@@ -1,5 +1,5 @@
 /** The egress model of a plan (or a refresh-only plan's drift): both worlds, both models, their differences. */
-import { PlanJson, actionOf, same } from "../plan";
+import { GuardInputError, PlanJson, actionOf, same } from "../plan";
 import { EgressChange, EgressModel, diffModels, egressModel, knownIds, universeOf } from "./model";
 export { depsOf, isPrivate } from "./model";
 import { World, driftWorlds, planWorlds } from "./world";
@@ -35,6 +35,8 @@ export interface EgressComparison {
 
 function compare(worlds: { before: World; after: World; same?: boolean }, destinations: readonly string[] | undefined, interrupted: Map<string, string>): EgressComparison {
   const universe = universeOf(destinations);
+  // A private database (reached over peering or a VPN) has no public exit to compare: say so, never pass silently.
+  if (universe.length === 0) throw new GuardInputError(`--destinations ${destinations!.join(",")} names no public address, so no egress IP reaches it; give the database's public addresses, or leave --destinations out`);
   const known = knownIds(worlds.before, worlds.after);
   const before = egressModel(worlds.before, worlds.before, known);
   // A plan that changes only what no path reads (tags) leaves the model as it was; replacements still interrupt.

@@ -255,7 +255,10 @@ export class Network {
     const ruleKeys = (egress: boolean, b: Values, cidrKeys: string[], protoKey: string): { key: string; rule: SgRule }[] => {
       const cidrs = cidrKeys.flatMap((k) => (Array.isArray(b[k]) ? strings(b[k]) : str(b[k]) ? [String(b[k])] : []));
       const refs = [...strings(b.security_groups), ...strings(b.prefix_list_ids), str(b.source_security_group_id), str(b.referenced_security_group_id), str(b.prefix_list_id), b.self === true ? "self" : undefined].filter(Boolean);
-      const base = { egress, protocol: String(b[protoKey] ?? "-1").toLowerCase(), from: num(b.from_port, 0), to: num(b.to_port, 65535) };
+      const protocol = String(b[protoKey] ?? "-1").toLowerCase();
+      // All protocols means all ports, however the provider writes them (0/0 inline, absent on a separate rule).
+      const all = protocol === "-1" || protocol === "all";
+      const base = { egress, protocol, from: all ? 0 : num(b.from_port, 0), to: all ? 65535 : num(b.to_port, 65535) };
       return [...cidrs.map((c) => ({ ...base, cidr: parseCidr(c), text: c })), ...refs.map((r) => ({ ...base, cidr: undefined, text: String(r) }))].map(({ text, ...rule }) => ({ key: `${egress} ${rule.protocol} ${rule.from} ${rule.to} ${text}`, rule }));
     };
     const separateOf = (x: World) => [

@@ -9,10 +9,10 @@ export interface MarkdownOptions {
   readonly notes?: (r: StackReview) => string[];
 }
 
-/** "2 to add, 1 to change, 0 to replace, 0 to destroy." (", 3 to import" when there are imports) */
+/** "2 to add, 1 to change, 0 to replace, 0 to destroy." (", 3 to import", ", 1 to forget" when there are any) */
 export function countsLine(r: StackReview): string {
   const c = r.counts;
-  return `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.import > 0 ? `, ${c.import} to import` : ""}.`;
+  return `${c.add} to add, ${c.change} to change, ${c.replace} to replace, ${c.destroy} to destroy${c.import > 0 ? `, ${c.import} to import` : ""}${c.forget > 0 ? `, ${c.forget} to forget` : ""}.`;
 }
 
 export const findingLine = (f: Finding) => `${f.address} ${f.reason} [${f.rule}]`;
