@@ -32,6 +32,8 @@ export type { NetworkLookups } from "./nat-alarms";
 export { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
 export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";
+export { GuardRunTask } from "./guard-run-task";
+export type { GuardRunTaskProps } from "./guard-run-task";
 export { LambdaCode, findProjectRoot } from "./lambda-code";
 export type { EntryOptions } from "./lambda-code";
 export { bundleNodeFunction, defaultBundleDir, esbuildTarget, DEFAULT_EXTERNAL } from "./bundle";

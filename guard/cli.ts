@@ -16,11 +16,13 @@ import { findingLine, renderDriftMarkdown, renderMarkdown } from "./render/markd
 import { renderSarif, reviewSarif } from "./render/sarif";
 import { decide, parseAllowList, reviewFiles } from "./review";
 import { TOOL_NAME } from "./version";
+import { RUN_TASK_USAGE, parseRunTaskArgs, serveRunTask } from "./run-task/command";
 
 export const EXIT = { passed: 0, refused: 1, cannotReview: 2 } as const;
 
 const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--destinations CIDR,…] [--format markdown|json|sarif] <plan.json>…
        ${TOOL_NAME} drift [--destinations CIDR,…] [--format markdown|json|sarif] <refresh-only plan.json>…
+       ${RUN_TASK_USAGE}
 Give the output of \`terraform show -json <planfile>\`, one file per plan. Exit 0 passed, 1 refused, 2 could not review.`;
 
 const FORMATS = ["markdown", "json", "sarif"] as const;
@@ -44,7 +46,8 @@ interface Args {
 function parse(argv: string[]): Args | "help" {
   const [command, ...rest] = argv;
   if (command === "--help" || command === "-h") return "help";
-  if (command !== "review" && command !== "drift") throw new GuardInputError(command ? `unknown command "${command}"; the commands are review and drift\n${USAGE}` : USAGE);
+  if (command === "run-task") throw new GuardInputError(`run-task is a server: start it as its own command\nusage: ${RUN_TASK_USAGE}`);
+  if (command !== "review" && command !== "drift") throw new GuardInputError(command ? `unknown command "${command}"; the commands are review, drift and run-task\n${USAGE}` : USAGE);
   let parsed;
   try {
     parsed = parseArgs({
@@ -115,4 +118,21 @@ export function main(argv: string[], io: Io = { out: (t) => process.stdout.write
   }
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+/** `run-task`: the server, until a signal; its bad arguments end as any command's do. */
+export async function runTaskMain(argv: string[], io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  try {
+    const args = parseRunTaskArgs(argv);
+    const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;
+    return await serveRunTask(args, allowListed, (line) => io.out(`${line}\n`));
+  } catch (err) {
+    if (!(err instanceof GuardInputError)) throw err;
+    io.err(`${TOOL_NAME}: ${err.message}\n`);
+    return EXIT.cannotReview;
+  }
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "run-task") runTaskMain(argv.slice(1)).then((code) => process.exit(code));
+  else process.exit(main(argv));
+}

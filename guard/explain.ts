@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { EgressChange, Exit } from "./model";
-import { cidrsOf, publicSpace } from "./model/ranges";
+import { cidrsOf, parseCidr, publicSpace } from "./model/ranges";
 import { ResourceChange, actionOf } from "./plan";
 import type { Finding } from "./review";
 import { ruleById } from "./rules";
@@ -13,8 +13,22 @@ import { BACKSTOP } from "./rules-path";
 
 const EVERYWHERE = publicSpace().flatMap(cidrsOf).join(",");
 
+/** The smallest CIDR holding every range of `cidrs`, when the public part of it is exactly them. */
+function publicPartOf(cidrs: readonly string[]): string | undefined {
+  const ranges = cidrs.map((c) => parseCidr(c)!);
+  const lo = Math.min(...ranges.map((r) => r[0]));
+  const hi = Math.max(...ranges.map((r) => r[1]));
+  for (let bits = 32; bits >= 0; bits--) {
+    const block = parseCidr(`${[lo >>> 24, (lo >>> 16) & 255, (lo >>> 8) & 255, lo & 255].join(".")}/${bits}`)!;
+    if (block[0] <= lo && hi <= block[1]) return publicSpace([block]).flatMap(cidrsOf).join(",") === cidrs.join(",") ? cidrsOf(block)[0] : undefined;
+  }
+  return undefined;
+}
+
 export function destinationsText(cidrs: readonly string[]): string {
   if (cidrs.join(",") === EVERYWHERE) return "every public destination";
+  const block = cidrs.length > 1 ? publicPartOf(cidrs) : undefined;
+  if (block) return `every public destination in ${block}`;
   return cidrs.length <= 4 ? cidrs.join(", ") : `${cidrs.slice(0, 4).join(", ")} and ${cidrs.length - 4} more range(s)`;
 }
 

@@ -89,14 +89,16 @@ export const RULES: readonly Rule[] = [
     id: "eip-taken-while-held",
     types: ["aws_nat_gateway", "aws_eip_association"],
     verdict: "refuse",
-    title: "One apply frees an Elastic IP from a NAT Gateway and gives it to another NAT device",
-    why: "AWS refuses to move an address a NAT Gateway holds (an address on an interface or instance it moves, AllowReassociation being the default), and nothing orders the two: the apply stops halfway with egress down. Do it in two applies.",
+    title: "One apply moves an Elastic IP between a NAT Gateway and another NAT device",
+    why: "AWS refuses to move an address a NAT Gateway holds, and a new NAT Gateway refuses an address another interface holds (between interfaces and instances it moves by itself, AllowReassociation being the default); nothing orders the two: the apply stops halfway with egress down. Do it in two applies.",
     allowListCovers: false,
     check: (c, ctx) => {
       if (c.action !== "create" && c.action !== "replace") return undefined;
       const wanted = [str(c.after?.allocation_id), ...strings(c.after?.secondary_allocation_ids)].filter((a): a is string => a !== undefined);
-      // Only a NAT Gateway's address must be freed first: AWS moves one from an interface or instance itself.
-      const taken = wanted.map((a) => [a, ctx.holders.get(a)] as const).filter(([, holder]) => holder !== undefined && holder !== c.address && /(^|\.)aws_nat_gateway\./.test(holder));
+      // A NAT Gateway neither gives up its address nor takes one held elsewhere; between interfaces and
+      // instances AWS moves it by itself (AllowReassociation is the default), so no order is needed there.
+      const natGateway = (address: string) => /(^|\.)aws_nat_gateway\./.test(address);
+      const taken = wanted.map((a) => [a, ctx.holders.get(a)] as const).filter(([, holder]) => holder !== undefined && holder !== c.address && (c.type === "aws_nat_gateway" || natGateway(holder)));
       if (taken.length === 0) return undefined;
       return taken.map(
         ([a, holder]) =>

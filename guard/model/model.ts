@@ -110,6 +110,13 @@ export interface EgressChange {
 
 const GONE: Exit = { kind: "none", path: "the subnet no longer exists" };
 
+/**
+ * The same NAT device, sending from the same addresses, whose way out stops being broken (an instance stopped
+ * outside Terraform started again, a deleted route put back): egress comes back as it was, which is no change.
+ */
+const repairs = (from: Exit, to: Exit) =>
+  isNatExit(from) && from.path !== "ok" && to.kind === from.kind && to.path === "ok" && to.device === from.device && (to.ips ?? []).join() === (from.ips ?? []).join();
+
 /** A NAT exit whose path (before or after) holds a resource the plan replaces or stops: egress through it stops meanwhile. */
 function interrupted(from: Piece, to: Piece | undefined, own: ReadonlySet<string>, stopping: ReadonlyMap<string, string>): Piece | undefined {
   if (!to || stopping.size === 0 || !isNatExit(from.exit)) return to;
@@ -132,7 +139,7 @@ export function diffModels(before: EgressModel, after: EgressModel, universe: re
       const from = b.pieces.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]);
       if (!from) continue;
       const to = interrupted(from, a?.pieces.find((p) => p.range[0] <= r[0] && r[1] <= p.range[1]), own, stopping);
-      if (to && to.key === from.key) continue;
+      if (to && (to.key === from.key || repairs(from.exit, to.exit))) continue;
       const k = `${from.key} ${to?.key ?? "gone"}`;
       const g = grouped.get(k) ?? { ranges: [], from, to };
       g.ranges.push(r);

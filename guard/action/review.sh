@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The action's review: every plan matching $PLANS reviewed at once. Writes the review to $REVIEW_FILE (the
+# step summary too) and the outputs code (0 passed, 1 refused, 2 could not review), refused, egress-ips and
+# sarif-file. It exits 0; the verdict step fails the job, after the comment is posted.
+set -uo pipefail
+cli="${GUARD_CLI:-node $GITHUB_ACTION_PATH/dist/cli.js}"
+review="${REVIEW_FILE:-${RUNNER_TEMP:-/tmp}/fixed-egress-review.md}"
+echo "REVIEW_FILE=$review" >> "${GITHUB_ENV:-/dev/null}"
+shopt -s nullglob globstar
+files=()
+for pattern in $PLANS; do
+  for f in $pattern; do files+=("$f"); done
+done
+args=()
+[ -n "${ALLOW_LISTED:-}" ] && args+=(--allow-listed "$ALLOW_LISTED")
+[ "${ALLOW_EGRESS_CHANGE:-false}" = "true" ] && args+=(--allow-egress-change)
+[ -n "${DESTINATIONS:-}" ] && args+=(--destinations "$DESTINATIONS")
+
+out() { echo "$1=$2" >> "$GITHUB_OUTPUT"; }
+if [ ${#files[@]} -eq 0 ]; then
+  echo "**No plan matched \`$PLANS\`, so nothing was reviewed and this check does not pass** (a stack whose plan failed has no plan JSON)." > "$review"
+  echo "::error::fixed-egress guard: no plan file matched $PLANS"
+  out code 2; out refused true; out egress-ips ""; out sarif-file ""
+else
+  $cli review --format "${FORMAT:-markdown}" "${args[@]}" "${files[@]}" > "$review" 2> "$review.err"
+  code=$?
+  if [ "$code" = 2 ]; then
+    { echo "**The plans could not be reviewed, so this check does not pass:**"; echo; echo '```'; cat "$review.err"; echo '```'; } > "$review"
+  fi
+  sed -n 's/^fixed-egress-guard: \(.*\)$/::error::\1/p' "$review.err"
+  ips=""
+  if [ "$code" != 2 ]; then
+    ips="$($cli review --format json "${args[@]}" "${files[@]}" 2> /dev/null | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).egressIps.after.join(",")))')"
+  fi
+  sarif=""
+  if [ -n "${SARIF:-}" ] && [ "$code" != 2 ]; then
+    $cli review --format sarif "${args[@]}" "${files[@]}" > "$SARIF" 2> /dev/null
+    sarif="$SARIF"
+  fi
+  out code "$code"; out refused "$([ "$code" = 0 ] && echo false || echo true)"; out egress-ips "$ips"; out sarif-file "$sarif"
+fi
+[ -n "${GITHUB_STEP_SUMMARY:-}" ] && cat "$review" >> "$GITHUB_STEP_SUMMARY"
+exit 0

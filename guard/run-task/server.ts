@@ -1,0 +1,79 @@
+/**
+ * `fixed-egress-guard run-task`: an HTTP server (Node's own http) that HCP Terraform calls as a run task. POST `/`
+ * with the request; the signature is checked when a key is set (401 unsigned, 403 wrongly signed, nothing done);
+ * the answer is 200 at once, the review and the callback follow. One log line per request.
+ */
+import { IncomingMessage, Server, ServerResponse, createServer } from "http";
+import { AddressInfo } from "net";
+import { SIGNATURE_HEADER, parseRequest, signatureProblem } from "./contract";
+import { TaskOptions, handle } from "./task";
+
+export interface ServerOptions extends TaskOptions {
+  readonly port: number;
+  /** the HMAC key HCP Terraform signs with; unset: unsigned requests are accepted */
+  readonly key?: string;
+  readonly log: (line: string) => void;
+}
+
+/** A request body larger than this is refused (a run task request is a few KB). */
+const MAX_BODY = 1 << 20;
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on("end", () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const answer = (res: ServerResponse, status: number, text: string) => {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" });
+  res.end(`${text}\n`);
+};
+
+async function serve(req: IncomingMessage, res: ServerResponse, o: ServerOptions): Promise<void> {
+  const where = `${req.method} ${req.url}`;
+  if (req.url !== "/" && !req.url?.startsWith("/?")) return (answer(res, 404, "not found: POST the run task request to /"), o.log(`${where} 404`));
+  if (req.method !== "POST") return (answer(res, 405, "POST the run task request to /"), o.log(`${where} 405`));
+  const body = await readBody(req);
+  if (!body) return (answer(res, 413, "request body too large"), o.log(`${where} 413`));
+  const problem = signatureProblem(body, req.headers[SIGNATURE_HEADER] as string | undefined, o.key);
+  if (problem) return (answer(res, problem === "unsigned" ? 401 : 403, `request ${problem}`), o.log(`${where} ${problem === "unsigned" ? 401 : 403} (${problem}; nothing done)`));
+  let request;
+  try {
+    request = parseRequest(body);
+  } catch (err) {
+    return (answer(res, 400, (err as Error).message), o.log(`${where} 400 (${(err as Error).message})`));
+  }
+  answer(res, 200, "accepted");
+  const run = `${request.stage} ${request.run_id ?? request.task_result_id ?? ""}`.trim();
+  // HCP Terraform's verification when the task is registered: answered, nothing to call back.
+  if (request.stage === "test") return o.log(`${where} 200 (${run}: test request answered)`);
+  try {
+    const result = await handle(request, o);
+    o.log(`${where} 200 (${run}: ${result.data.attributes.status}: ${result.data.attributes.message})`);
+  } catch (err) {
+    o.log(`${where} 200 (${run}: the result could not be delivered: ${(err as Error).message})`);
+  }
+}
+
+export function startRunTaskServer(o: ServerOptions): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    serve(req, res, o).catch((err) => {
+      if (!res.headersSent) answer(res, 500, "internal error");
+      o.log(`${req.method} ${req.url} 500 (${(err as Error).message})`);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, () => {
+      const port = (server.address() as AddressInfo).port;
+      resolve({ server, port, close: () => new Promise((r) => server.close(() => r())) });
+    });
+  });
+}
