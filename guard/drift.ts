@@ -3,11 +3,11 @@
  * counts: a refresh also fills in what it never sets (a route table's `route` list once aws_route resources
  * exist, an Elastic IP's association made by its NAT, a root volume's computed fields), and that is not drift.
  */
-import { PlanJson, ResourceChange, actionOf, readPlan } from "./plan";
+import { PlanJson, ResourceChange, actionOf, readPlan, resourcesOf } from "./plan";
 import { explain } from "./explain";
 import { compareDrift } from "./model";
 import { Finding, ReviewOptions, egressFindings, stackOf } from "./review";
-import { managed, topologyOf } from "./topology";
+import { TABLE_TYPES, managed, topologyOf } from "./topology";
 
 export interface DriftReview {
   readonly stack: string;
@@ -62,8 +62,31 @@ export function meaningfulDrift(plan: PlanJson, c: ResourceChange): boolean {
  * configured or not: a route added by hand, an address added in the console. Other drift is listed where it
  * differs from what the configuration sets.
  */
+/** A route's key in its table: the table and the destination. */
+const routeKey = (table: unknown, r: Record<string, unknown>) => `${String(table)} ${String(r.destination_cidr_block ?? r.cidr_block ?? r.destination_prefix_list_id ?? "")}`;
+
+/**
+ * A route table whose computed `route` list changed only in routes that aws_route resources manage: the drift
+ * is theirs (they are listed themselves), not the table's.
+ */
+function echoOfManagedRoutes(plan: PlanJson, c: ResourceChange): boolean {
+  if (!TABLE_TYPES.includes(c.type) || !c.change.before || !c.change.after) return false;
+  const { route: b = [], ...beforeRest } = c.change.before as { route?: Record<string, unknown>[] };
+  const { route: a = [], ...afterRest } = c.change.after as { route?: Record<string, unknown>[] };
+  if (JSON.stringify(beforeRest) !== JSON.stringify(afterRest)) return false;
+  const table = c.change.before.id;
+  const managedRoutes = new Set(
+    [...resourcesOf(plan.prior_state?.values?.root_module), ...(plan.resource_drift ?? []).map((d) => ({ type: d.type, values: d.change.before ?? undefined }))]
+      .filter((r) => r.type === "aws_route" && r.values)
+      .map((r) => routeKey(r.values!.route_table_id, r.values!)),
+  );
+  const seen = (list: Record<string, unknown>[]) => new Set(list.map((r) => JSON.stringify(r)));
+  const changed = [...b.filter((r) => !seen(a).has(JSON.stringify(r))), ...a.filter((r) => !seen(b).has(JSON.stringify(r)))];
+  return changed.length > 0 && changed.every((r) => managedRoutes.has(routeKey(table, r)));
+}
+
 export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): DriftReview {
-  const all = managed(plan.resource_drift ?? []);
+  const all = managed(plan.resource_drift ?? []).filter((c) => !echoOfManagedRoutes(plan, c));
   const egress = compareDrift(plan, opts.destinations);
   const rules = egressFindings(plan, stack, all, topologyOf(plan), egress.before);
   const findings = explain(stack, egress.changes, rules.findings, all);

@@ -12,17 +12,13 @@ pidfile="$run/moto.pid"
 portfile="$run/moto.port"
 log="$run/moto.log"
 mkdir -p "$run"
+# shellcheck source=scripts/venv-cache.sh
+. "$root/scripts/venv-cache.sh"
 
 say() { printf 'emulator: %s\n' "$*" >&2; }
 
 install() {
-  local want have
-  want="$(sed -n 's/^moto\[server\]==//p' "$root/scripts/requirements.txt")"
-  have="$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("moto"))' 2>/dev/null || true)"
-  [ -x "$venv/bin/moto_server" ] && [ "$have" = "$want" ] && return 0
-  say "installing moto into $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$root/scripts/requirements.txt" 2> >(grep -v "is ignored: it is neither" >&2)
+  cached_venv "$root/scripts/requirements.txt" "$venv" emulator
 }
 
 running_pid() {

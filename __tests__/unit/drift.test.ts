@@ -68,3 +68,21 @@ describe("drift", () => {
     expect(reviewDrift(p, "s").drifted).toEqual([]);
   });
 });
+
+describe("drift of a route an aws_route manages", () => {
+  it("is the route's alone: the table's computed route list, which repeats it, is not listed", () => {
+    const table = { id: "rtb-priv", route: [{ cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-111" }] };
+    const prior = [...TODAY.filter((r) => r.address !== "aws_route.priv" && r.address !== "aws_route_table.priv"), { address: "aws_route_table.priv", type: "aws_route_table", values: { ...table, route: [] } }];
+    const p = {
+      ...planOf({ prior }),
+      resource_drift: [
+        drift("aws_route.priv", "aws_route", { id: "r-1", route_table_id: "rtb-priv", destination_cidr_block: "0.0.0.0/0", nat_gateway_id: "nat-111" }, null),
+        drift("aws_route_table.priv", "aws_route_table", table, { ...table, route: [] }),
+      ],
+      configuration: { root_module: { resources: [] } },
+    } as PlanJson;
+    const d = reviewDrift(p, "s");
+    expect(d.drifted.map((x) => `${x.address} ${x.what}`)).toEqual(["aws_route.priv deleted"]);
+    expect(d.findings.map((f) => `${f.rule} ${f.address}`)).toEqual(["private-default-route-changed aws_route.priv"]);
+  });
+});
