@@ -47,7 +47,8 @@ export interface FixedEgressNetworkProps {
    * Secondary Elastic IPs per NAT Gateway, created here, each another egress IP to allow-list: one address
    * carries 55,000 simultaneous connections to one destination, so more addresses end `ErrorPortAllocation`.
    * Changing the number updates the NAT Gateway in place. AWS allows 2 addresses per NAT Gateway until a quota
-   * increase (up to 8). Only with providers whose devices hold several addresses (the gateway provider).
+   * increase (up to 8; Service Quotas `vpc` `L-5F53652F`). Only with providers whose devices hold several
+   * addresses (the gateway provider).
    * @default 0
    */
   readonly natGatewaySecondaryEips?: number;

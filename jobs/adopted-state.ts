@@ -10,6 +10,8 @@ import { DeleteTagsCommand, DescribeNatGatewaysCommand, DescribeRouteTablesComma
 import { ADOPTION_MARKER_TAG } from "@fixed-egress/constructs";
 import type { AppConfig } from "../stacks/config";
 import { functionNameOf } from "../stacks/config";
+import { stackNames } from "../stacks";
+import { defaultTagsOf } from "../stacks/wiring";
 import { label } from "./adopt-facts";
 import { clientSettings } from "./aws";
 import { aws } from "./bootstrap-state";
@@ -31,8 +33,9 @@ export function toForget(config: AppConfig, adopted: { address: string; id: stri
 }
 
 /**
- * Takes this network's marker tag off what it adopted, so the resources are free to be adopted again; only
- * where the tag names this network (DeleteTags with the value).
+ * Takes this network's marker tag, and the provider's default tags naming its stack (Project, Environment,
+ * Stack), off what it adopted, so the resources are free to be adopted again, under any name; only where each
+ * tag has this network's value (DeleteTags with the value).
  */
 export async function unmark(config: AppConfig): Promise<void> {
   const a = config.network.adopt;
@@ -44,7 +47,8 @@ export async function unmark(config: AppConfig): Promise<void> {
   ];
   const ec2 = new EC2Client(clientSettings(config));
   try {
-    await aws(config, () => ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: ADOPTION_MARKER_TAG, Value: config.name }] })));
+    const owner = Object.entries(defaultTagsOf(config, stackNames(config).network)).map(([Key, Value]) => ({ Key, Value }));
+    await aws(config, () => ec2.send(new DeleteTagsCommand({ Resources: ids, Tags: [{ Key: ADOPTION_MARKER_TAG, Value: config.name }, ...owner] })));
   } finally {
     ec2.destroy();
   }

@@ -14,7 +14,11 @@ import type { AppConfig } from "../stacks";
 import { Job, JobValues, fail } from "./cli";
 import { costLine } from "./cost";
 import { decideFor, headline, heldByLeaving, newerAmiNotes, priorIds, renderReview } from "./plan-review";
-import { broughtEipProblems } from "./preflight";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { holdersOf } from "@fixed-egress/guard";
+import { clientSettings } from "./aws";
+import { aws } from "./bootstrap-state";
+import { broughtEipProblems, natAddressQuotaProblem, readQuota, waitUntilReleased } from "./preflight";
 import { PlannedStack, applyPlan, outputsOf, planStack, readyStacks } from "./stack-steps";
 import { RUN_DIR, shown, stackDir } from "./paths";
 import { configFromEnv } from "./app";
@@ -61,6 +65,8 @@ async function deploy(values: JobValues): Promise<void> {
       const own = [...priorIds(planned.plan, "aws_nat_gateway"), ...priorIds(planned.plan, "aws_network_interface")];
       const problems = await broughtEipProblems(config, own).catch((err: Error) => fail(`checking the brought Elastic IPs: ${err.message}`));
       if (problems.length > 0) fail(`${problems.join("\n")}\nNothing was applied.`);
+      const quota = await natAddressQuotaProblem(config, (service, code) => readQuota(config, service, code));
+      if (quota) fail(quota);
     }
     if (!planned.changes) {
       say(`    ${stack}: no changes (planned in ${took()}; nothing to review)`);
@@ -68,7 +74,7 @@ async function deploy(values: JobValues): Promise<void> {
     }
     // Allowed, a switch of NAT devices on the same Elastic IP runs in order: the old holder goes first.
     const leaving = heldByLeaving(planned.plan);
-    if (leaving.length > 0) planned = await freeFirst(stack, leaving, config, allowed);
+    if (leaving.length > 0) planned = await freeFirst(stack, planned, leaving, config, allowed);
     const applied = await applyPlan(planned, `deploy-${stack}`);
     say(`    ${stack}: ${terraformOutcome(applied.output)} (planned, reviewed and applied in ${took()}; review kept in ${shown(record)})`);
   }
@@ -82,15 +88,25 @@ async function deploy(values: JobValues): Promise<void> {
 }
 
 /**
- * Destroys `leaving` (NAT devices giving their Elastic IPs to new ones) on its own, then plans the stack again and
- * reviews it as before: the new devices then take addresses nobody holds.
+ * Destroys `leaving` (NAT devices giving their Elastic IPs to new ones) on its own, waits until AWS has released
+ * their addresses, then plans the stack again and reviews it as before: the new devices take addresses nobody holds.
  */
-async function freeFirst(stack: string, leaving: string[], config: AppConfig, allowed: boolean): Promise<PlannedStack> {
+async function freeFirst(stack: string, planned: PlannedStack, leaving: string[], config: AppConfig, allowed: boolean): Promise<PlannedStack> {
   say(`    ${stack}: ${leaving.join(", ")} hold Elastic IPs the new NAT devices take; AWS refuses to give an address another device holds, so they go first`);
   const dir = stackDir(stack);
   const args = [`-chdir=${dir}`, "apply", "-destroy", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=60s", ...leaving.map((a) => `-target=${a}`)];
   const freed = await step(`${stack}: terraform apply -destroy (free the Elastic IPs)`, "terraform", args, `deploy-${stack}-free`);
   if (freed.code !== 0) failStep(`freeing the Elastic IPs of ${stack}`, freed, dir);
+  const holders = holdersOf(planned.plan);
+  const freedAllocations = [...holders].filter(([, holder]) => leaving.includes(holder)).map(([allocation]) => allocation);
+  const ec2 = new EC2Client(clientSettings(config));
+  try {
+    await aws(config, () => waitUntilReleased(ec2, freedAllocations, { say }));
+  } catch (err) {
+    fail(`${stack}: ${(err as Error).message}`);
+  } finally {
+    ec2.destroy();
+  }
   const again = (await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true }))!;
   say(`    ${stack}: ${headline(again.review)}`);
   if (decideFor([again.review], config, allowed).refused) fail(`${stack}: the plan after freeing the Elastic IPs is refused; nothing more was applied`);

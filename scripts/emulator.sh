@@ -3,6 +3,7 @@
 # Usage: scripts/emulator.sh install|start|stop|status|endpoint
 #   FIXED_EGRESS_EMULATOR_PORT  port to use (default 4566; "auto" picks a free one)
 #   FIXED_EGRESS_RUN_DIR        where the pid, port and log files live (default .run/)
+#   FIXED_EGRESS_EMULATOR_NAT_ADDRESS_QUOTA  Elastic IPs per public NAT Gateway the emulator allows and reports (default 2, as AWS)
 # moto keeps everything in memory: stopping it forgets every resource and the state bucket.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

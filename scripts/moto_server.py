@@ -22,13 +22,19 @@
 6. AWS moves an Elastic IP that an interface or instance holds when AssociateAddress leaves AllowReassociation
    out ("Reassociation is automatic" in a VPC); only AllowReassociation=false refuses. moto refuses unless it
    is true: here the default is AWS's.
-docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/emulator-patches.test.ts pins 5 and 6; __tests__/e2e/main-job.test.ts and
+7. AWS allows 2 Elastic IPs per public NAT Gateway until a quota increase (Service Quotas: vpc L-5F53652F,
+   "Elastic IP addresses per public NAT gateway") and refuses more. moto neither enforces nor reports that
+   quota: here GetServiceQuota answers it (FIXED_EGRESS_EMULATOR_NAT_ADDRESS_QUOTA, 2 by default, standing for
+   an increase) and CreateNatGateway / AssociateNatGatewayAddress beyond it fail (AddressLimitExceeded: the
+   emulator's code; AWS's exact one is not verified here).
+docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/emulator-patches.test.ts pins 5, 6 and 7; __tests__/e2e/main-job.test.ts and
 __tests__/e2e/nat-instance.test.ts and __tests__/e2e/adopt.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
 """
 import sys
 
 from moto.core.responses import ActionResult
+import os
 import threading
 
 from moto.ec2.exceptions import EC2ClientError, InvalidAssociationIdError, InvalidParameterValueError
@@ -39,6 +45,7 @@ from moto.ec2.models.nat_gateways import NatGatewayBackend
 from moto.ec2.responses.nat_gateways import NatGateways
 from moto.ec2.utils import add_tag_specification, random_private_ip
 from moto.server import main
+from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
 
 _delete_nat_gateway = NatGatewayBackend.delete_nat_gateway
 
@@ -80,6 +87,8 @@ _create_nat_gateway = NatGatewayBackend.create_nat_gateway
 
 
 def create_nat_gateway(self, subnet_id, allocation_id, tags=None, connectivity_type="public", secondary_allocation_ids=()):
+    if 1 + len(secondary_allocation_ids or ()) > NAT_ADDRESS_QUOTA:
+        raise EC2ClientError("AddressLimitExceeded", f"a NAT Gateway with {1 + len(secondary_allocation_ids)} Elastic IPs; the quota Elastic IP addresses per public NAT gateway ({NAT_ADDRESS_QUOTA_CODE}) is {NAT_ADDRESS_QUOTA}.")
     nat = _create_nat_gateway(self, subnet_id, allocation_id, tags, connectivity_type or "public")
     for address in nat.address_set:
         address.update(isPrimary=True, status="succeeded")
@@ -87,8 +96,25 @@ def create_nat_gateway(self, subnet_id, allocation_id, tags=None, connectivity_t
     return nat
 
 
+NAT_ADDRESS_QUOTA_CODE = "L-5F53652F"
+NAT_ADDRESS_QUOTA = int(os.environ.get("FIXED_EGRESS_EMULATOR_NAT_ADDRESS_QUOTA", "2"))
+VPC_DEFAULT_QUOTAS.append({
+    "Adjustable": True,
+    "GlobalQuota": False,
+    "QuotaArn": f"arn:aws:servicequotas:::vpc/{NAT_ADDRESS_QUOTA_CODE}",
+    "QuotaCode": NAT_ADDRESS_QUOTA_CODE,
+    "QuotaName": "Elastic IP addresses per public NAT gateway",
+    "ServiceCode": "vpc",
+    "ServiceName": "Amazon Virtual Private Cloud (Amazon VPC)",
+    "Unit": "None",
+    "Value": float(NAT_ADDRESS_QUOTA),
+})
+
+
 def associate_nat_gateway_addresses(backend, nat, allocation_ids):
     """Secondary addresses: each Elastic IP on the gateway's interface (refused if held elsewhere), a private IP of its own."""
+    if len(nat.address_set) + len(allocation_ids) > NAT_ADDRESS_QUOTA:
+        raise EC2ClientError("AddressLimitExceeded", f"{nat.id} would have {len(nat.address_set) + len(allocation_ids)} Elastic IPs; the quota Elastic IP addresses per public NAT gateway ({NAT_ADDRESS_QUOTA_CODE}) is {NAT_ADDRESS_QUOTA}.")
     added = []
     for allocation_id in allocation_ids:
         eip = backend.associate_address(eni=nat._eni, allocation_id=allocation_id)

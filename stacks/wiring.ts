@@ -9,7 +9,8 @@ import { AppConfig } from "./config";
 
 export const PROJECT = "fixed-egress";
 /** The provider's default tags on every resource: the project, the environment and the stack that manages it. */
-const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({ Project: PROJECT, Environment: config.name, Stack: stackName });
+/** The provider's default tags of a stack: what names it as the owner of everything it creates or adopts. */
+export const defaultTagsOf = (config: Pick<AppConfig, "name">, stackName: string) => ({ Project: PROJECT, Environment: config.name, Stack: stackName });
 
 /** Fake credentials the emulator accepts; used only when `emulator` is configured. */
 const EMULATOR_CREDENTIALS = { accessKey: "test", secretKey: "test" };

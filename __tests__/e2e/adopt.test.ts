@@ -288,5 +288,11 @@ describe("make adopt on the emulator", () => {
     const again = await job(base, "adopt", "--vpc", net.vpcId, "--name", "orders", "--out", out(), "--force");
     expect([again.code, again.stderr]).toEqual([0, ""]);
     expect(again.stdout).toContain(`Egress IPs kept: ${net.publicIp}, ${net.secondary!.publicIp}`);
+    // And under another name: nothing of the destroyed stack's own tags says the network is still its.
+    const elsewhere = join(work, "billing.json");
+    const other = await job(base, "adopt", "--vpc", net.vpcId, "--name", "billing", "--out", elsewhere);
+    expect([other.code, other.stderr]).toEqual([0, ""]);
+    const { Subnets: tagged } = await ec2.send(new DescribeSubnetsCommand({ SubnetIds: net.privateSubnetIds }));
+    expect(tagged!.flatMap((x) => x.Tags ?? []).filter((t) => ["Project", "Environment", "Stack"].includes(t.Key!))).toEqual([]);
   });
 });

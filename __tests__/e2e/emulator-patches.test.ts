@@ -2,7 +2,8 @@
  * The emulator refuses what AWS refuses (scripts/moto_server.py, patches 5 and 6): an Elastic IP a NAT Gateway
  * holds cannot be disassociated, released or associated elsewhere (AuthFailure) until the gateway lets go of it;
  * an address on an interface moves to another when AllowReassociation is left out, as "reassociation is
- * automatic" in a VPC, and only AllowReassociation=false refuses.
+ * automatic" in a VPC, and only AllowReassociation=false refuses; and (patch 7) a NAT Gateway holds at most the
+ * quota "Elastic IP addresses per public NAT gateway" (2 until an increase), which Service Quotas reports.
  */
 import {
   AllocateAddressCommand,
@@ -19,6 +20,7 @@ import {
   EC2Client,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
+import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
 
 let emu: Emulator;
@@ -62,5 +64,15 @@ describe("the emulator, as strict as AWS", () => {
     expect((await addressOf(AllocationId!)).NetworkInterfaceId).toBe(one);
     await ec2.send(new AssociateAddressCommand({ AllocationId, NetworkInterfaceId: two }));
     expect((await addressOf(AllocationId!)).NetworkInterfaceId).toBe(two);
+  });
+
+  it("reports the NAT Gateway address quota through Service Quotas (2, as AWS) and refuses a gateway beyond it, creating nothing", async () => {
+    const { Quota } = await new ServiceQuotasClient(clientFor(emu.endpoint)).send(new GetServiceQuotaCommand({ ServiceCode: "vpc", QuotaCode: "L-5F53652F" }));
+    expect(Quota).toMatchObject({ QuotaName: "Elastic IP addresses per public NAT gateway", Value: 2 });
+    const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.7.0.0/16" }));
+    const { Subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: Vpc!.VpcId, CidrBlock: "10.7.0.0/24" }));
+    const ids = await Promise.all([0, 1, 2].map(async () => (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!));
+    await expect(ec2.send(new CreateNatGatewayCommand({ SubnetId: Subnet!.SubnetId, AllocationId: ids[0], SecondaryAllocationIds: ids.slice(1) }))).rejects.toMatchObject({ name: "AddressLimitExceeded" });
+    for (const id of ids) expect((await addressOf(id)).AssociationId).toBeUndefined();
   });
 });

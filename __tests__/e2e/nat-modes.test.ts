@@ -35,7 +35,7 @@ jest.setTimeout(600_000);
 let emu: Emulator;
 let ec2: EC2Client;
 beforeAll(() => {
-  emu = startEmulator();
+  emu = startEmulator({ natAddressQuota: 8 }); // a quota increase: the secondary-address case holds four
   ec2 = new EC2Client(clientFor(emu.endpoint));
 });
 afterAll(() => emu?.stop());

@@ -11,9 +11,10 @@ export interface Emulator {
   stop(): void;
 }
 
-export function startEmulator(): Emulator {
+/** `natAddressQuota`: the account's "Elastic IP addresses per public NAT gateway" as the emulator reports and enforces it (AWS's default: 2). */
+export function startEmulator(o: { natAddressQuota?: number } = {}): Emulator {
   const runDir = mkdtempSync(join(tmpdir(), "fixed-egress-moto-"));
-  const env = { ...process.env, FIXED_EGRESS_RUN_DIR: runDir, FIXED_EGRESS_EMULATOR_PORT: "auto" };
+  const env = { ...process.env, FIXED_EGRESS_RUN_DIR: runDir, FIXED_EGRESS_EMULATOR_PORT: "auto", ...(o.natAddressQuota ? { FIXED_EGRESS_EMULATOR_NAT_ADDRESS_QUOTA: String(o.natAddressQuota) } : {}) };
   const script = join(ROOT, "scripts", "emulator.sh");
   execFileSync(script, ["start"], { env, stdio: ["ignore", "ignore", "pipe"] });
   const port = readFileSync(join(runDir, "moto.port"), "utf8").trim();

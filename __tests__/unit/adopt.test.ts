@@ -297,6 +297,25 @@ describe("make adopt: what it decides from the API's answers", () => {
       ]);
     });
 
+    it("fails on subnet settings the network would rewrite on its first apply: public subnets that disagree on public IPs, DNS64 on a dual-stack private subnet", () => {
+      const problems = refusals(
+        consoleFacts((f) => {
+          f.subnets[0].MapPublicIpOnLaunch = true;
+          f.subnets[3].EnableDns64 = true;
+        }),
+      );
+      expect(problems).toEqual([
+        "public subnet subnet-0000000000000a001 (public-a) has MapPublicIpOnLaunch true, which the network would change on its first apply (it keeps one setting for all public subnets and none for private ones); give every public subnet the same setting and no private subnet a public IP on launch (aws ec2 modify-subnet-attribute --subnet-id subnet-0000000000000a001 --[no-]map-public-ip-on-launch), then run make adopt again",
+        "public subnet subnet-0000000000000a002 (public-c) has MapPublicIpOnLaunch false, which the network would change on its first apply (it keeps one setting for all public subnets and none for private ones); give every public subnet the same setting and no private subnet a public IP on launch (aws ec2 modify-subnet-attribute --subnet-id subnet-0000000000000a002 --[no-]map-public-ip-on-launch), then run make adopt again",
+        "private subnet subnet-0000000000000b002 (private-c) has EnableDns64 on, which the network would change on its first apply (it keeps the provider's default, off); turn DNS64 off (aws ec2 modify-subnet-attribute --subnet-id subnet-0000000000000b002 --no-enable-dns64), then run make adopt again",
+      ]);
+    });
+
+    it("adopts public subnets that all give public IPs on launch, keeping that setting", () => {
+      const a = adopted(consoleFacts((f) => [0, 1].forEach((i) => (f.subnets[i].MapPublicIpOnLaunch = true))));
+      expect(a.network.mapPublicIpOnLaunch).toBe(true);
+    });
+
     it("fails on a VPC without an Internet Gateway", () => {
       expect(refusals({ ...consoleFacts(), internetGatewayId: undefined })[0]).toMatch(/^VPC vpc-0123456789abcdef0 has no Internet Gateway attached/);
     });
