@@ -22,6 +22,7 @@ import { moveFromLegacyId } from "./legacy-ids";
 import { DevicePlan, EgressAllocation, FixedEgressNetworkProps, NetworkPlan, RouteTablePlan, ZonePlan, planNetwork } from "./network-plan";
 import { NatDevice, NatProvider } from "./nat-provider";
 import { mergeTags } from "./tags";
+import { regionNameOf } from "./provider-compat";
 
 /** What a workload needs to know of a network to run in its private subnets. */
 export interface IPrivateNetwork {
@@ -181,7 +182,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       // A NAT device cannot send traffic before the VPC has its Internet Gateway route.
       dependsOn: [...publicDefaults, ...(this.internetGateway ? [this.internetGateway] : [])],
       alarmTopicArn: plan.alarmTopicArn,
-      lookups: { region: () => this.region().name, partition: () => this.partition().partition },
+      lookups: { region: () => regionNameOf(this.region()), partition: () => this.partition().partition },
       tags,
     });
     const deviceIn = new Map(this.natDevices.map((d) => [d.zone, d]));
@@ -198,7 +199,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     if (plan.s3Endpoint) {
       this.s3GatewayEndpoint = new VpcEndpoint(this, "s3-endpoint", {
         vpcId: this.vpcId,
-        serviceName: `com.amazonaws.${this.region().name}.s3`,
+        serviceName: `com.amazonaws.${regionNameOf(this.region())}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: this.privateRouteTableIds,
         tags: tags(`s3-${name}`),

@@ -9,6 +9,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { rolePrefix } from "./names";
+import { regionNameOf } from "./provider-compat";
 
 export interface FlowLogOptions {
   readonly name: string;
@@ -40,7 +41,7 @@ export function addFlowLogs(scope: Construct, o: FlowLogOptions): FlowLog {
         principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
         condition: [
           { test: "StringEquals", variable: "aws:SourceAccount", values: [account] },
-          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${o.region.name}:${account}:vpc-flow-log/*`] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition.partition}:ec2:${regionNameOf(o.region)}:${account}:vpc-flow-log/*`] },
         ],
       },
     ],

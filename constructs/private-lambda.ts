@@ -18,6 +18,7 @@ import { IPrivateNetwork } from "./fixed-egress-network";
 import { mergeTags } from "./tags";
 import { rolePrefix } from "./names";
 import { LAMBDA_LIMITS, Problems, checkInteger, checkPattern, checkRetention } from "./validate";
+import { regionNameOf } from "./provider-compat";
 
 /**
  * The network-interface actions Lambda needs to attach the function to the VPC (as AWS's managed
@@ -204,7 +205,7 @@ export class PrivateLambda extends Construct {
                   sid: "DecryptThroughSecretsManagerOnly",
                   actions: ["kms:Decrypt"],
                   resources: [props.passwordSecretKmsKeyArn],
-                  condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region.name}.amazonaws.com`] }],
+                  condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${regionNameOf(region)}.amazonaws.com`] }],
                 },
               ]
             : []),

@@ -5,10 +5,11 @@
  * Aspect that sees the library's resources.
  */
 import { execFileSync } from "child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { ROOT } from "../helpers/config";
+import { CDKTN_PACKAGES, cdktnProject } from "../helpers/cdktn-project";
 import { NODE_LTS_VERSION, nodeLts } from "../helpers/node-lts";
 import { run, terraform } from "../helpers/terraform";
 
@@ -43,9 +44,9 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe("the packed library", () => {
   it("holds the compiled JavaScript, the declarations, README, LICENSE and CHANGELOG, nothing else", () => {
     const files = packed.files.map((f) => f.path).sort();
-    const other = files.filter((f) => !/^dist\/[\w-]+\.(js|d\.ts)$/.test(f) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f));
+    const other = files.filter((f) => !/^dist\/(cdktn\/)?[\w-]+\.(js|d\.ts)$/.test(f) && !["README.md", "LICENSE", "CHANGELOG.md", "package.json"].includes(f));
     expect(other).toEqual([]);
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/private-lambda.js", "dist/lambda-code.d.ts", "README.md", "LICENSE", "CHANGELOG.md"]) expect(files).toContain(f);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/private-lambda.js", "dist/lambda-code.d.ts", "dist/cdktn/index.js", "dist/cdktn/index.d.ts", "README.md", "LICENSE", "CHANGELOG.md"]) expect(files).toContain(f);
     expect(files.some((f) => /test|stacks|scripts|config|Makefile/.test(f))).toBe(false);
   });
 
@@ -53,7 +54,10 @@ describe("the packed library", () => {
     const pkg = JSON.parse(readFileSync(join(consumer, "node_modules", "@fixed-egress", "constructs", "package.json"), "utf8"));
     expect(pkg.name).toBe("@fixed-egress/constructs");
     expect(pkg.version).toBe("0.4.0");
-    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", cdktf: "^0.21.0", constructs: "^10.4.2" });
+    expect(pkg.peerDependencies).toEqual({ "@cdktf/provider-aws": "^20.1.0", "@cdktn/provider-aws": "^25.0.0", cdktf: "^0.21.0", cdktn: "^0.24.0", constructs: "^10.4.2" });
+    // Each entry point needs only its own: cdktf's or CDK Terrain's peers are optional, constructs is not.
+    expect(Object.keys(pkg.peerDependenciesMeta).sort()).toEqual(["@cdktf/provider-aws", "@cdktn/provider-aws", "cdktf", "cdktn"]);
+    expect(pkg.exports["./cdktn"]).toEqual({ types: "./dist/cdktn/index.d.ts", default: "./dist/cdktn/index.js" });
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["esbuild", "fflate"]);
   });
 
@@ -119,5 +123,44 @@ describe("a consumer project", () => {
       expect(r.stderr).toBe("");
       expect(r.stdout).toContain("Success! The configuration is valid.");
     }
+  });
+});
+
+describe("a consumer project on CDK Terrain (@fixed-egress/constructs/cdktn)", () => {
+  const terrain = join(work, "terrain");
+  /** The same app, written for CDK Terrain: its imports are the only change. */
+  const forTerrain = (text: string) =>
+    text
+      .replace(/from "cdktf"/g, 'from "cdktn"')
+      .replace(/"@cdktf\/provider-aws\/lib\//g, '"@cdktn/provider-aws/lib/')
+      .replace(/"@fixed-egress\/constructs"/g, '"@fixed-egress/constructs/cdktn"');
+  let tsc: string;
+  let printed: string;
+  const stackJson = (outdir: string, stack: string) => JSON.parse(readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+
+  beforeAll(() => {
+    cpSync(join(ROOT, "__tests__", "fixtures", "consumer"), terrain, { recursive: true });
+    writeFileSync(join(terrain, "main.ts"), forTerrain(readFileSync(join(terrain, "main.ts"), "utf8")));
+    ({ tsc } = cdktnProject(terrain, tarball));
+  });
+
+  it(`type-checks with strict, and synthesizes under Node ${NODE_LTS_VERSION} (CDK Terrain needs Node 22 or later)`, () => {
+    execFileSync(nodeLts(), [tsc, "-p", "."], { cwd: terrain, stdio: ["ignore", "pipe", "pipe"] });
+    printed = execFileSync(nodeLts(), ["dist/main.js"], { cwd: terrain, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CDKTF_OUTDIR: join(terrain, "cdktf.out") } });
+    expect(readdirSync(join(terrain, "cdktf.out", "stacks")).sort()).toEqual(["legacy-network", "orders-app", "orders-network"]);
+  });
+
+  it("builds the network the cdktf build of the same app builds: the same resource types and addresses, an Aspect seeing as many; aws 6 in required_providers", () => {
+    for (const stack of ["legacy-network", "orders-app", "orders-network"]) {
+      const addresses = (json: { resource: Record<string, object>; data?: Record<string, object> }) =>
+        [...Object.entries(json.resource), ...Object.entries(json.data ?? {}).map(([t, v]) => [`data.${t}`, v] as const)].flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`)).sort();
+      const terrainJson = stackJson(join(terrain, "cdktf.out"), stack);
+      expect(addresses(terrainJson)).toEqual(addresses(stackJson(join(consumer, "cdktf.out"), stack)));
+      const count = Object.values(terrainJson.resource as Record<string, object>).reduce((n, byId) => n + Object.keys(byId).length, 0);
+      expect(printed).toContain(`aspect: ${stack} ${count}`);
+    }
+    const network = stackJson(join(terrain, "cdktf.out"), "orders-network");
+    expect(network.terraform.required_providers.aws.version).toMatch(/^6\./);
+    expect(CDKTN_PACKAGES["@cdktn/provider-aws"]).toMatch(/^25\./);
   });
 });
