@@ -61,6 +61,18 @@ describe("the packed library", () => {
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["esbuild", "fflate"]);
   });
 
+  it("generates its CDK Terrain entry from the same build: cdktn's and aws 6's imports, aws 6's form where aws 6 changed an argument", () => {
+    const dist = join(consumer, "node_modules", "@fixed-egress", "constructs", "dist");
+    const terrain = readdirSync(join(dist, "cdktn"));
+    expect(terrain.sort()).toEqual(readdirSync(dist).filter((f) => f !== "cdktn").sort());
+    const code = terrain.filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(dist, "cdktn", f), "utf8")).join("\n");
+    expect(code).not.toMatch(/require\("cdktf"\)|@cdktf\/provider-aws/);
+    expect(code).toContain('require("@cdktn/provider-aws/lib/nat-gateway")');
+    // aws 6 calls the region's name `region` (`name` is deprecated there): the generated entry reads that.
+    expect(readFileSync(join(dist, "cdktn", "fixed-egress-network.js"), "utf8")).toContain('require("./provider-compat-v6")');
+    expect(readFileSync(join(dist, "fixed-egress-network.js"), "utf8")).toContain('require("./provider-compat")');
+  });
+
   it("publishes cleanly (npm publish --dry-run)", () => {
     const r = execFileSync("npm", ["publish", "--dry-run", "-w", "@fixed-egress/constructs"], { cwd: clone, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
     expect(r).toContain("@fixed-egress/constructs@0.4.0");
