@@ -13,7 +13,7 @@ help:
 	@cat help
 
 node_modules/.install-stamp: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	@scripts/node-modules.sh
 	@touch $@
 
 install: node_modules/.install-stamp  ## Debian packages, node packages and the emulator's virtualenv
