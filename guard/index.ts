@@ -11,6 +11,7 @@ export type { Decision, Finding, NatCount, ReviewOptions, StackReview, VerdictOp
 export { exitText } from "./explain";
 export { BACKSTOP } from "./rules-path";
 export { comparePlan, compareDrift, UNKNOWN } from "./model";
+export { publicPartOf } from "./model/ranges";
 export type { EgressChange, EgressComparison, EgressModel, Exit } from "./model";
 export { meaningfulDrift, reviewDrift, reviewDriftFiles } from "./drift";
 export type { DriftReview } from "./drift";

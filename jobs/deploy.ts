@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG, stackNames } from "../stacks";
 import type { AppConfig } from "../stacks";
 import { Job, JobValues, fail } from "./cli";
 import { costLine } from "./cost";
-import { decideFor, headline, heldByLeaving, newerAmiNotes, priorIds, renderReview } from "./plan-review";
+import { decideFor, destinationsOf, headline, heldByLeaving, newerAmiNotes, priorIds, renderReview } from "./plan-review";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { holdersOf } from "@fixed-egress/guard";
 import { clientSettings } from "./aws";
@@ -41,7 +41,7 @@ async function deploy(values: JobValues): Promise<void> {
   for (const stack of stacks) {
     const started = Date.now();
     const took = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
-    let planned = await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true });
+    let planned = await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true, destinations: destinationsOf(config) });
     if (!planned) fail(`${stack} could not be planned after ${names.network} was applied; see ${shown(join(RUN_DIR, `deploy-${stack}-plan.log`))}`);
     const review = planned.review;
     say(`    ${stack}: ${headline(review)}`);
@@ -107,7 +107,7 @@ async function freeFirst(stack: string, planned: PlannedStack, leaving: string[]
   } finally {
     ec2.destroy();
   }
-  const again = (await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true }))!;
+  const again = (await planStack(stack, `deploy-${stack}`, { onlyIfChanged: true, destinations: destinationsOf(config) }))!;
   say(`    ${stack}: ${headline(again.review)}`);
   if (decideFor([again.review], config, allowed).refused) fail(`${stack}: the plan after freeing the Elastic IPs is refused; nothing more was applied`);
   return again;

@@ -5,6 +5,7 @@
  */
 import { renderDriftMarkdown, reviewDrift } from "@fixed-egress/guard";
 import { Job } from "./cli";
+import { destinationsOf } from "./plan-review";
 import { planStack, readyStacks } from "./stack-steps";
 import { configFromEnv } from "./app";
 import { say } from "./steps";
@@ -14,7 +15,7 @@ async function drift(): Promise<number> {
   const stacks = await readyStacks(config, "drift");
   // Refresh-only plans change nothing, so both stacks are read at once.
   const planned = await Promise.all(stacks.map((stack) => planStack(stack, `drift-${stack}`, { refreshOnly: true, onlyIfChanged: true })));
-  const drifts = planned.flatMap((p) => (p ? [reviewDrift(p.plan, p.stack, p.jsonFile)] : []));
+  const drifts = planned.flatMap((p) => (p ? [reviewDrift(p.plan, p.stack, p.jsonFile, { destinations: destinationsOf(config) })] : []));
   const drifted = drifts.some((d) => d.drifted.length > 0);
   say("");
   say(renderDriftMarkdown(drifts).trimEnd());

@@ -3,7 +3,7 @@
  * plan's NAT devices beside its counts, the config's allow-list, and the report in the format asked for.
  * Reviewing plans of any origin is the guard's own command: npx fixed-egress-guard review <plan.json>…
  */
-import { Decision, PlanJson, StackReview, countsLine, decide, holdersOf, renderMarkdown, resourcesOf, reviewJson, reviewSarif } from "@fixed-egress/guard";
+import { Decision, PlanJson, StackReview, countsLine, decide, holdersOf, publicPartOf, renderMarkdown, resourcesOf, reviewJson, reviewSarif } from "@fixed-egress/guard";
 import type { AppConfig } from "../stacks/config";
 import { monthlyNatCost } from "./cost";
 
@@ -80,4 +80,13 @@ export function heldByLeaving(plan: PlanJson): string[] {
   const leaving = new Set(changes.filter((c) => c.change.actions.includes("delete")).map((c) => c.address));
   const taken = changes.filter((c) => c.change.actions.includes("create")).flatMap((c) => allocations(c.change.after as Record<string, unknown>));
   return [...new Set(taken.map((a) => holders.get(a)).filter((h): h is string => h !== undefined && leaving.has(h)))];
+}
+
+/**
+ * The destinations a review compares: the database's ranges when the config names public ones (a database
+ * reached privately, over peering or a VPN, has no public exit to narrow to), else every public destination.
+ */
+export function destinationsOf(config: Pick<AppConfig, "lambda">): string[] | undefined {
+  const cidrs = config.lambda.database.cidrs;
+  return cidrs && publicPartOf(cidrs).length > 0 ? cidrs : undefined;
 }

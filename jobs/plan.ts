@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from "fs";
 import { Job, JobValues, fail } from "./cli";
-import { FORMATS, Format, decideFor, newerAmiNotes, renderReview } from "./plan-review";
+import { FORMATS, Format, decideFor, destinationsOf, newerAmiNotes, renderReview } from "./plan-review";
 import { planStack, readyStacks } from "./stack-steps";
 import { configFromEnv } from "./app";
 import { say } from "./steps";
@@ -20,7 +20,7 @@ async function plan(values: JobValues): Promise<number> {
   const stacks = await readyStacks(config, "plan");
   // Plans change nothing, so both stacks are planned at once.
   const lock = values["no-lock"] !== true;
-  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `plan-${stack}`, { lock })));
+  const planned = await Promise.all(stacks.map((stack) => planStack(stack, `plan-${stack}`, { lock, destinations: destinationsOf(config) })));
   const reviews = planned.flatMap((p) => (p ? [p.review] : []));
   const decision = decideFor(reviews, config, values["allow-egress-change"] === true);
   say("");

@@ -107,7 +107,7 @@ export interface PlannedStack {
 export async function planStack(
   stack: string,
   log: string,
-  opts: { refreshOnly?: boolean; lock?: boolean; onlyIfChanged?: boolean; replace?: string[] } = {},
+  opts: { refreshOnly?: boolean; lock?: boolean; onlyIfChanged?: boolean; replace?: string[]; destinations?: readonly string[] } = {},
 ): Promise<PlannedStack | undefined> {
   const dir = stackDir(stack);
   mkdirSync(PLANS_DIR, { recursive: true });
@@ -129,13 +129,13 @@ export async function planStack(
   }
   if (plan.code === 0 && opts.onlyIfChanged) {
     const unchanged: PlanJson = { format_version: "1.2", resource_changes: [] };
-    return { stack, planFile, jsonFile, plan: unchanged, review: reviewPlan(unchanged, stack), changes: false };
+    return { stack, planFile, jsonFile, plan: unchanged, review: reviewPlan(unchanged, stack, undefined, { destinations: opts.destinations }), changes: false };
   }
   const show = await step(`${stack}: terraform show -json`, "terraform", [`-chdir=${dir}`, "show", "-json", planFile], `${log}-show`);
   if (show.code !== 0) failStep(`terraform show of ${stack}`, show);
   writeFileSync(jsonFile, show.stdout);
   const parsed = parsePlan(show.stdout, jsonFile);
-  return { stack, planFile, jsonFile, plan: parsed, review: reviewPlan(parsed, stack, jsonFile), changes: plan.code === 2 };
+  return { stack, planFile, jsonFile, plan: parsed, review: reviewPlan(parsed, stack, jsonFile, { destinations: opts.destinations }), changes: plan.code === 2 };
 }
 
 /** `terraform apply` of exactly the saved plan: nothing is planned again between review and apply. */

@@ -17,8 +17,14 @@ cached_venv() {
       if [ ! -f "$dir/.complete" ]; then
         printf '%s: building its virtualenv (%s) in %s\n' "$name" "$(basename "$requirements")" "$dir" >&2
         rm -rf "$dir"
-        python3 -m venv "$dir"
-        "$dir/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" 2> >(grep -v "is ignored: it is neither" >&2)
+        if python3 -m pip --version > /dev/null 2>&1; then
+          # The Python's own pip installs into a virtualenv made without one (its ensurepip is the slow part).
+          python3 -m venv --without-pip "$dir"
+          python3 -m pip --python "$dir/bin/python" install -q --disable-pip-version-check -r "$requirements" 2> >(grep -v "is ignored: it is neither" >&2)
+        else
+          python3 -m venv "$dir"
+          "$dir/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements" 2> >(grep -v "is ignored: it is neither" >&2)
+        fi
         touch "$dir/.complete"
       fi
     ) 9> "$cache/.$name.lock"

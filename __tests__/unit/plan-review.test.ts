@@ -1,6 +1,6 @@
 /** The app's use of the guard: the monthly cost beside a plan's counts, the config's allow-list, and the report formats. */
 import { decide, reviewPlan } from "@fixed-egress/guard";
-import { costHeadline, decideFor, headline, heldByLeaving, renderReview } from "../../jobs/plan-review";
+import { costHeadline, decideFor, destinationsOf, headline, heldByLeaving, renderReview } from "../../jobs/plan-review";
 import { loadConfig } from "../../stacks/config";
 import { LOCAL_CONFIG, derivedConfig } from "../helpers/config";
 import { Res, TODAY, planOf, valuesAt } from "../helpers/plans";
@@ -70,5 +70,12 @@ describe("heldByLeaving: what an allowed switch of NAT devices frees first", () 
     const plan = { format_version: "1.2", resource_changes: changes, prior_state: prior(changes) };
     expect(heldByLeaving(plan as never)).toEqual(["aws_nat_gateway.old"]);
     expect(heldByLeaving({ format_version: "1.2", resource_changes: [] } as never)).toEqual([]);
+  });
+});
+
+describe("the destinations the app's review compares", () => {
+  it("are the database's ranges when public, and every public destination when the database is reached privately", () => {
+    expect(destinationsOf(loadConfig(LOCAL_CONFIG))).toEqual(["203.0.113.50/32"]);
+    expect(destinationsOf(derivedConfig(LOCAL_CONFIG, (c) => (c.lambda.database.cidrs = ["10.20.0.0/16"])))).toBeUndefined();
   });
 });

@@ -105,3 +105,9 @@ export function minus(a: Ports, b: Ports): Ports {
 export const intersect = (a: Ports, b: Ports): Ports => (b === ALL_PORTS ? a : a === ALL_PORTS ? b : minus(a, minus(a, b)));
 export const covers = (a: Ports, r: Range) => minus([r], a).length === 0;
 export const portsText = (p: Ports) => (p.length === 0 ? "none" : p.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(","));
+
+/** The public part of some CIDRs (or addresses), as CIDRs: empty when they are all private or shared space. */
+export function publicPartOf(cidrs: readonly string[]): string[] {
+  const ranges = cidrs.map((c) => parseCidr(c.includes("/") ? c : `${c}/32`)).filter((r): r is Range => r !== undefined);
+  return ranges.length > 0 ? publicSpace(ranges).flatMap(cidrsOf) : [];
+}
