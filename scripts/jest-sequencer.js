@@ -14,7 +14,7 @@ const SECONDS = {
   "e2e/adopt.test.ts": 226,
   "e2e/faults.test.ts": 135,
   "e2e/guard-hcl.test.ts": 97,
-  "consumer/package.test.ts": 90,
+  "consumer/package.test.ts": 50,
   "terraform/plan.test.ts": 47,
   "e2e/guard-run-task.test.ts": 43,
   "terraform/checkov.test.ts": 40,

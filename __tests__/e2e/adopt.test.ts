@@ -4,7 +4,7 @@
  * its allocation and its public IP unchanged, the function in the adopted private subnets), and planned again
  * (empty). A network that cannot be adopted is refused in one sentence and no file is written.
  */
-import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, EC2Client, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
+import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, EC2Client, ModifySubnetAttributeCommand, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
 import { ADOPTION_MARKER_TAG } from "../../constructs";
 import { S3_ENDPOINT_NOTE } from "../../jobs/adoption";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
@@ -255,6 +255,16 @@ describe("make adopt on the emulator", () => {
     expect(r.stderr.trim()).toBe(
       `cannot adopt: NAT Gateway ${cfn.natGatewayId} (cfn-nat) belongs to CloudFormation stack "legacy-network" (its aws:cloudformation:stack-name tag), which would change it back or delete it with itself; take it out of that stack first (DeletionPolicy: Retain on it, update the stack, then remove it from the template and update again), then run make adopt again\nNothing was written.`,
     );
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it("refuses a network whose subnets the first apply would rewrite (one public subnet gives public IPs on launch, the other not), naming the subnet and the command that fixes it", async () => {
+    const mixed = await buildConsoleNetwork(ec2, { prefix: "mixed", cidr: "10.61" });
+    await ec2.send(new ModifySubnetAttributeCommand({ SubnetId: mixed.publicSubnetIds[0], MapPublicIpOnLaunch: { Value: true } }));
+    const file = join(work, "config", "mixed.json");
+    const r = await job(base, "adopt", "--vpc", mixed.vpcId, "--name", "mixed", "--out", file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`public subnet ${mixed.publicSubnetIds[0]} \\(.*\\) has MapPublicIpOnLaunch true, which the network would change on its first apply .* --subnet-id ${mixed.publicSubnetIds[0]} --\\[no-\\]map-public-ip-on-launch\\), then run make adopt again`));
     expect(existsSync(file)).toBe(false);
   });
 

@@ -33,6 +33,11 @@ describe("secondary addresses", () => {
     expect(byPath(synth({ natGatewaySecondaryEips: 1, protectEgressIps: true }), "aws_eip", `nat/eip-${ZONES[0]}-1`)[1].lifecycle).toEqual({ create_before_destroy: true, prevent_destroy: true });
   });
 
+  it("never replaces a NAT Gateway create-before-destroy (AWS refuses an allocation the old gateway still holds): destroy first", () => {
+    const s = synth({ natGatewaySecondaryEips: 1 });
+    for (const [, body] of all(s, "aws_nat_gateway")) expect(body.lifecycle?.create_before_destroy).toBeUndefined();
+  });
+
   it("perAz: each zone's NAT Gateway gets its own, keyed by its zone", () => {
     const s = synth({ ...THREE_AZS, natPlacement: "perAz", natGatewaySecondaryEips: 1 });
     for (const zone of ZONES) {

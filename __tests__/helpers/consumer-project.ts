@@ -1,7 +1,8 @@
 /**
- * A consumer project on CDK Terrain (cdktn, @cdktn/provider-aws for aws 6): the registry's packages installed once
- * per user into the fixed-egress cache (keyed by their versions; the provider alone unpacks to some 360 MB), and
- * linked into a fresh project folder; the library's own tarball is unpacked there, as npm would install it.
+ * Consumer projects of the packed library (on cdktf, or on CDK Terrain: cdktn, @cdktn/provider-aws for aws 6): the
+ * registry's packages installed once per user into the fixed-egress cache (keyed by their versions; a provider
+ * package alone unpacks to some 360 MB), and linked into a fresh project folder; the library's own tarball is
+ * unpacked there, as npm would install it.
  */
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
@@ -21,15 +22,15 @@ export const CDKTN_PACKAGES: Record<string, string> = {
   fflate: "0.8.2",
 };
 
-/** The cached node_modules holding CDK Terrain's packages, installed on first use. */
-export function cdktnPackages(): string {
+/** The cached node_modules holding `packages` (name → exact version), installed on first use, one per set. */
+export function cachedPackages(name: string, packages: Record<string, string>): string {
   const cache = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "fixed-egress");
-  const key = createHash("sha256").update(JSON.stringify(CDKTN_PACKAGES)).digest("hex").slice(0, 12);
-  const root = join(cache, `cdktn-${key}`);
+  const key = createHash("sha256").update(JSON.stringify(packages)).digest("hex").slice(0, 12);
+  const root = join(cache, `${name}-${key}`);
   if (existsSync(join(root, ".complete"))) return join(root, "node_modules");
   mkdirSync(cache, { recursive: true });
   const aside = mkdtempSync(join(cache, "cdktn-install-"));
-  writeFileSync(join(aside, "package.json"), JSON.stringify({ name: "cdktn-packages", private: true, dependencies: CDKTN_PACKAGES }));
+  writeFileSync(join(aside, "package.json"), JSON.stringify({ name: `${name}-packages`, private: true, dependencies: packages }));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", "--engine-strict=false"], { cwd: aside, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_update_notifier: "false" } });
   writeFileSync(join(aside, ".complete"), "");
   try {
@@ -41,8 +42,7 @@ export function cdktnPackages(): string {
 }
 
 /** `dir` becomes a project whose node_modules links every cached package and holds the library from `tarball`. */
-export function cdktnProject(dir: string, tarball: string): { tsc: string } {
-  const packages = cdktnPackages();
+export function projectWith(dir: string, tarball: string, packages: string): { tsc: string } {
   const modules = join(dir, "node_modules");
   mkdirSync(join(modules, "@fixed-egress"), { recursive: true });
   for (const entry of readdirSync(packages)) {
@@ -55,3 +55,5 @@ export function cdktnProject(dir: string, tarball: string): { tsc: string } {
   renameSync(join(modules, "@fixed-egress", "package"), join(modules, "@fixed-egress", "constructs"));
   return { tsc: join(packages, "typescript", "bin", "tsc") };
 }
+
+export const cdktnProject = (dir: string, tarball: string) => projectWith(dir, tarball, cachedPackages("cdktn", CDKTN_PACKAGES));
