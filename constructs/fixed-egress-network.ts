@@ -242,8 +242,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     const eip = adoptInto(
       new Eip(scope, id, {
         domain: "vpc",
-        // A secondary is created before, and destroyed after, the NAT Gateway's update: AWS refuses to release an
-        // address a gateway still holds, and Terraform would otherwise destroy it before updating the gateway.
+        // A secondary outlives the gateway's update (AWS refuses to release an address a gateway still holds).
         lifecycle: n === 0 ? (this.plan.protectEgressIps ? { preventDestroy: true } : undefined) : { createBeforeDestroy: true, ...(this.plan.protectEgressIps ? { preventDestroy: true } : {}) },
         tags: tags(`egress-${this.plan.name}-${d.zone}${n === 0 ? "" : `-${n}`}`, a.kind === "adopted" ? a.tags : undefined),
       }),
@@ -291,9 +290,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   }
 
   /** The region, looked up once for whatever needs it (the S3 endpoint's service name, the flow-log trust). */
-  private region(): DataAwsRegion {
-    return (this.regionData ??= new DataAwsRegion(this, "region"));
-  }
+  private region = (): DataAwsRegion => (this.regionData ??= new DataAwsRegion(this, "region"));
 
   /** The partition, looked up once for whatever builds ARNs (the flow-log trust, the NAT alarms' EC2 actions). */
   private partition(): DataAwsPartition {
