@@ -14,7 +14,7 @@ import { BACKSTOP } from "./rules-path";
 const EVERYWHERE = publicSpace().flatMap(cidrsOf).join(",");
 
 /** The smallest CIDR holding every range of `cidrs`, when the public part of it is exactly them. */
-function publicPartOf(cidrs: readonly string[]): string | undefined {
+function blockWhosePublicPartIs(cidrs: readonly string[]): string | undefined {
   const ranges = cidrs.map((c) => parseCidr(c)!);
   const lo = Math.min(...ranges.map((r) => r[0]));
   const hi = Math.max(...ranges.map((r) => r[1]));
@@ -27,7 +27,7 @@ function publicPartOf(cidrs: readonly string[]): string | undefined {
 
 export function destinationsText(cidrs: readonly string[]): string {
   if (cidrs.join(",") === EVERYWHERE) return "every public destination";
-  const block = cidrs.length > 1 ? publicPartOf(cidrs) : undefined;
+  const block = cidrs.length > 1 ? blockWhosePublicPartIs(cidrs) : undefined;
   if (block) return `every public destination in ${block}`;
   return cidrs.length <= 4 ? cidrs.join(", ") : `${cidrs.slice(0, 4).join(", ")} and ${cidrs.length - 4} more range(s)`;
 }
