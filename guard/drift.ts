@@ -6,6 +6,7 @@
 import { PlanJson, ResourceChange, actionOf, readPlan, resourcesOf } from "./plan";
 import { explain } from "./explain";
 import { compareDrift } from "./model";
+import { routeKey } from "./model/network";
 import { Finding, ReviewOptions, egressFindings, stackOf } from "./review";
 import { TABLE_TYPES, managed, topologyOf } from "./topology";
 
@@ -62,8 +63,6 @@ export function meaningfulDrift(plan: PlanJson, c: ResourceChange): boolean {
  * configured or not: a route added by hand, an address added in the console. Other drift is listed where it
  * differs from what the configuration sets.
  */
-/** A route's key in its table: the table and the destination. */
-const routeKey = (table: unknown, r: Record<string, unknown>) => `${String(table)} ${String(r.destination_cidr_block ?? r.cidr_block ?? r.destination_prefix_list_id ?? "")}`;
 
 /**
  * A route table whose computed `route` list changed only in routes that aws_route resources manage: the drift
@@ -78,11 +77,11 @@ function echoOfManagedRoutes(plan: PlanJson, c: ResourceChange): boolean {
   const managedRoutes = new Set(
     [...resourcesOf(plan.prior_state?.values?.root_module), ...(plan.resource_drift ?? []).map((d) => ({ type: d.type, values: d.change.before ?? undefined }))]
       .filter((r) => r.type === "aws_route" && r.values)
-      .map((r) => routeKey(r.values!.route_table_id, r.values!)),
+      .map((r) => routeKey(String(r.values!.route_table_id), r.values!)),
   );
   const seen = (list: Record<string, unknown>[]) => new Set(list.map((r) => JSON.stringify(r)));
   const changed = [...b.filter((r) => !seen(a).has(JSON.stringify(r))), ...a.filter((r) => !seen(b).has(JSON.stringify(r)))];
-  return changed.length > 0 && changed.every((r) => managedRoutes.has(routeKey(table, r)));
+  return changed.length > 0 && changed.every((r) => managedRoutes.has(routeKey(String(table), r)));
 }
 
 export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): DriftReview {

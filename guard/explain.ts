@@ -48,7 +48,8 @@ export function exitText(e: Exit): string {
   }
 }
 
-const fingerprint = (parts: string[]) => createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 32);
+/** A finding's fingerprint: stable across runs of the same plan (rule, stack, address and reason). */
+export const fingerprintOf = (rule: string, stack: string, address: string, reason: string) => createHash("sha256").update([rule, stack, address, reason].join("\0")).digest("hex").slice(0, 32);
 
 /**
  * Findings for a plan (or drift) given the model's changes: the rules' refusals on the changed paths, and one
@@ -75,7 +76,7 @@ export function explain(stack: string, changes: readonly EgressChange[], ruleFin
     const reason =
       `${touching.length > 0 ? `(${touched.get(address)}) ` : ""}changes the egress of private subnet(s) ${subnets.sort().join(", ")}: ${destinationsText(change.destinations)} would leave through ${exitText(change.to)} instead of ${exitText(change.from)}` +
       `${others.length > 0 ? `; also on that path: ${others.map((o) => `${o} (${touched.get(o)})`).join(", ")}` : ""}.`;
-    return { rule: BACKSTOP.id, verdict: "refuse" as const, stack, address, action: (touched.get(address) ?? "no-op") as Finding["action"], reason, fingerprint: fingerprint([BACKSTOP.id, stack, address, reason]) };
+    return { rule: BACKSTOP.id, verdict: "refuse" as const, stack, address, action: (touched.get(address) ?? "no-op") as Finding["action"], reason, fingerprint: fingerprintOf(BACKSTOP.id, stack, address, reason) };
   });
   return [...explained, ...backstops];
 }

@@ -1,8 +1,7 @@
 /** A plan's review: its changes read through the rule table, the egress IPs before and after, and the verdict. */
-import { createHash } from "crypto";
 import { basename } from "path";
 import { egressAfter, egressBefore, KNOWN_AFTER_APPLY } from "./egress";
-import { explain } from "./explain";
+import { explain, fingerprintOf } from "./explain";
 import { EgressChange, EgressModel, comparePlan, depsOf, isPrivate } from "./model";
 import { Action, GuardInputError, PlanJson, ResourceChange, actionOf, readPlan, regionOf, resourcesOf, same, str, strings } from "./plan";
 import { Change, RULES, Rule, RuleContext, Verdict } from "./rules";
@@ -56,7 +55,6 @@ const toChange = (c: ResourceChange): Change => ({
   unknown: (c.change.after_unknown ?? {}) as Record<string, unknown>,
 });
 
-const fingerprintOf = (rule: string, stack: string, address: string, reason: string) => createHash("sha256").update([rule, stack, address, reason].join("\0")).digest("hex").slice(0, 32);
 
 /** Elastic IP allocation id → address of the NAT Gateway or association holding it in the plan's prior state. */
 export function holdersOf(plan: PlanJson): Map<string, string> {

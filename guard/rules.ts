@@ -5,6 +5,7 @@
  */
 import { Rule, allocationOf, bypassesNat, changes, destinationOf, gone, isNatInstance, isNatInterface, targetOf, verb } from "./change";
 import { str, strings } from "./plan";
+import { STOPPING_UPDATES } from "./model";
 import { PATH_RULES } from "./rules-path";
 import { TABLE_TYPES, inlineRoutes, isDefaultRoute, natTargetOf } from "./topology";
 
@@ -133,7 +134,7 @@ export const RULES: readonly Rule[] = [
         return `would set NAT instance ${String(c.before?.instance_id)} ${String(c.after?.state ?? "to a state known only after apply")}: egress through it stops.`;
       }
       if (!isNatInstance(ctx, c.before?.id)) return undefined;
-      const keys = ["instance_type", "user_data", "user_data_base64"].filter((k) => changes(c, k));
+      const keys = STOPPING_UPDATES.aws_instance.filter((k) => changes(c, k));
       if (keys.length === 0) return undefined;
       return `would be stopped, modified (${keys.join(", ")}) and started again: it is a NAT instance, and egress through it stops meanwhile.`;
     },

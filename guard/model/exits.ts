@@ -213,9 +213,9 @@ export class ExitFinder {
     const aclN = natSubnet && natSubnet !== "?" ? this.aclOf(natSubnet, own) : undefined;
     const nVpc = natSubnet ? this.net.subnets.get(natSubnet)?.vpc : undefined;
     const cs = this.net.subnets.get(subnet)?.cidr;
-    // Every rule on the way that reads the destination: pieces inside the same ones are judged alike.
     const cuts = [...nRoutes.map((r) => (r.dest === "unknown" ? undefined : r.dest)), ...(aclS ?? []).map((e) => e.cidr), ...(aclN ?? []).map((e) => e.cidr), ...(Array.isArray(groups) ? groups.map((g) => g.cidr) : [])].filter((r): r is Range => r !== undefined);
-    // Pieces inside the same cuts are judged alike: evaluate once per set of cuts that cover them.
+    // Every route and rule on the way that reads the destination cuts the ranges; pieces inside the same cuts
+    // are judged alike, once.
     const judged = new Map<string, { exit: Exit; deps: Set<string> }>();
     return split(ranges, cuts).map((range) => {
       const cover = cuts.map((c, i) => (contains(c, range) ? i : -1)).filter((i) => i >= 0).join(",");
@@ -237,7 +237,7 @@ export class ExitFinder {
       }
       const forward = [aclAdmits(aclS, true, range), aclAdmits(aclN, false, cs), aclAdmits(aclN, true, range), sgAdmits(Array.isArray(groups) ? groups : undefined, false, cs), sgAdmits(Array.isArray(groups) ? groups : undefined, true, range)].reduce(intersect);
       const replies = [aclAdmits(aclN, false, range), aclAdmits(aclN, true, cs), aclAdmits(aclS, false, range)].every((p) => covers(p, EPHEMERAL));
-      if (!covers(forward, [0, 65535])) problems.push(`forwards tcp ports ${portsText(forward)} only`);
+      if (!covers(forward, ALL_PORTS[0])) problems.push(`forwards tcp ports ${portsText(forward)} only`);
       if (!replies) problems.push("replies on ephemeral ports are blocked (network ACLs are stateless)");
       const result = { exit: { ...exit, path: problems.length > 0 ? problems.join("; ") : "ok" }, deps: d };
       judged.set(cover, result);

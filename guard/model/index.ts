@@ -9,7 +9,7 @@ export type { Exit } from "./exits";
 export { UNKNOWN } from "./world";
 
 /** In-place updates that stop what forwards egress for a while, by resource type: the attributes that do it. */
-const STOPPING_UPDATES: Record<string, readonly string[]> = {
+export const STOPPING_UPDATES: Readonly<Record<string, readonly string[]>> = {
   // The provider stops the instance, changes it and starts it again.
   aws_instance: ["instance_type", "user_data", "user_data_base64"],
 };

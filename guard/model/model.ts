@@ -76,7 +76,8 @@ export function egressModel(world: World, before: World, known: ReadonlySet<stri
       for (const r of ranges) {
         const route = isUnknown(table) ? undefined : ExitFinder.routeFor(routes, r);
         const k = route ? `${route.address} ${route.destText}` : "";
-        byRoute.set(k, { route, ranges: [...(byRoute.get(k)?.ranges ?? []), r] });
+        const group = byRoute.get(k) ?? byRoute.set(k, { route, ranges: [] }).get(k)!;
+        group.ranges.push(r);
       }
       pieces = [];
       for (const { route, ranges: rs } of byRoute.values()) {

@@ -51,7 +51,8 @@ const TARGETS: [string, string][] = [
   ["core_network_arn", "core-network"],
 ];
 
-const routeKey = (table: string, r: Values) => `${table} ${str(r.destination_cidr_block) ?? str(r.cidr_block) ?? str(r.destination_prefix_list_id) ?? ""}`;
+/** A route's key in its table: the table and the destination (a CIDR or a prefix list). */
+export const routeKey = (table: string, r: Values) => `${table} ${str(r.destination_cidr_block) ?? str(r.cidr_block) ?? str(r.destination_prefix_list_id) ?? ""}`;
 const num = (v: unknown, d: number) => (typeof v === "number" ? v : typeof v === "string" && v !== "" && !isNaN(Number(v)) ? Number(v) : d);
 const blocks = (v: unknown): Values[] => (Array.isArray(v) ? (v as Values[]).filter((x) => x && typeof x === "object") : []);
 const id = (i: Item) => str(i.values.id);

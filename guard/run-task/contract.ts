@@ -69,6 +69,22 @@ export function parseRequest(body: Buffer): RunTaskRequest {
   return r as RunTaskRequest;
 }
 
+/**
+ * A request as both the server and the Lambda handler take it: refused (401 unsigned, 403 wrongly signed, 400 not
+ * a run task request) with nothing done, answered at once (HCP Terraform's verification, `stage: test`), or to review.
+ */
+export function screen(body: Buffer, signature: string | undefined, key: string | undefined): { status: number; text: string } | { request: RunTaskRequest } {
+  const problem = signatureProblem(body, signature, key);
+  if (problem) return { status: problem === "unsigned" ? 401 : 403, text: `request ${problem}` };
+  let request: RunTaskRequest;
+  try {
+    request = parseRequest(body);
+  } catch (err) {
+    return { status: 400, text: (err as Error).message };
+  }
+  return request.stage === "test" ? { status: 200, text: "test request answered" } : { request };
+}
+
 const oneLine = (text: string) => (text.length > 500 ? `${text.slice(0, 497)}…` : text);
 
 function outcome(f: Finding, refused: boolean): Outcome {

@@ -4,7 +4,7 @@
  * or FIXED_EGRESS_GUARD_HMAC_KEY. A function stops when it answers, so it reviews and calls back first, then
  * answers 200 (a review takes seconds; HCP Terraform waits for the answer).
  */
-import { SIGNATURE_HEADER, parseRequest, signatureProblem } from "./contract";
+import { SIGNATURE_HEADER, screen } from "./contract";
 import { TaskOptions, handle } from "./task";
 
 export interface FunctionUrlEvent {
@@ -38,15 +38,9 @@ export async function runTaskHandler(event: FunctionUrlEvent, key: string | unde
   if ((event.requestContext?.http?.method ?? "POST") !== "POST") return { statusCode: 405, body: "POST the run task request" };
   const body = Buffer.from(event.body ?? "", event.isBase64Encoded ? "base64" : "utf8");
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  const problem = signatureProblem(body, headers[SIGNATURE_HEADER], key);
-  if (problem) return { statusCode: problem === "unsigned" ? 401 : 403, body: `request ${problem}` };
-  let request;
-  try {
-    request = parseRequest(body);
-  } catch (err) {
-    return { statusCode: 400, body: (err as Error).message };
-  }
-  if (request.stage === "test") return { statusCode: 200, body: "test request answered" };
+  const screened = screen(body, headers[SIGNATURE_HEADER], key);
+  if (!("request" in screened)) return { statusCode: screened.status, body: screened.text };
+  const { request } = screened;
   const log = opts.log ?? console.log;
   try {
     const result = await handle(request, opts);

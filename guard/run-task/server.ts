@@ -5,7 +5,7 @@
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "http";
 import { AddressInfo } from "net";
-import { SIGNATURE_HEADER, parseRequest, signatureProblem } from "./contract";
+import { SIGNATURE_HEADER, screen } from "./contract";
 import { TaskOptions, handle } from "./task";
 
 export interface ServerOptions extends TaskOptions {
@@ -42,18 +42,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, o: ServerOptions
   if (req.method !== "POST") return (answer(res, 405, "POST the run task request to /"), o.log(`${where} 405`));
   const body = await readBody(req);
   if (!body) return (answer(res, 413, "request body too large"), o.log(`${where} 413`));
-  const problem = signatureProblem(body, req.headers[SIGNATURE_HEADER] as string | undefined, o.key);
-  if (problem) return (answer(res, problem === "unsigned" ? 401 : 403, `request ${problem}`), o.log(`${where} ${problem === "unsigned" ? 401 : 403} (${problem}; nothing done)`));
-  let request;
-  try {
-    request = parseRequest(body);
-  } catch (err) {
-    return (answer(res, 400, (err as Error).message), o.log(`${where} 400 (${(err as Error).message})`));
-  }
+  const screened = screen(body, req.headers[SIGNATURE_HEADER] as string | undefined, o.key);
+  if (!("request" in screened)) return (answer(res, screened.status, screened.text), o.log(`${where} ${screened.status} (${screened.text}${screened.status === 200 ? "" : "; nothing done"})`));
+  const { request } = screened;
   answer(res, 200, "accepted");
   const run = `${request.stage} ${request.run_id ?? request.task_result_id ?? ""}`.trim();
-  // HCP Terraform's verification when the task is registered: answered, nothing to call back.
-  if (request.stage === "test") return o.log(`${where} 200 (${run}: test request answered)`);
   try {
     const result = await handle(request, o);
     o.log(`${where} 200 (${run}: ${result.data.attributes.status}: ${result.data.attributes.message})`);
