@@ -79,7 +79,7 @@ export class Network {
   /** allocation → the aws_eip resource that owns it */
   readonly eipOf = new Map<string, string>();
   /** interface or instance id → the allocations (or addresses) on it, with the resource holding each */
-  readonly addressesOn = new Map<string, { allocation: string; address: string; fresh: boolean }[]>();
+  readonly addressesOn = new Map<string, { allocation: string; address: string }[]>();
   readonly aclOfSubnet = new Map<string, { acl: string; address: string }>();
   readonly defaultAcl = new Map<string, string>();
   readonly acls = new Map<string, { address: string; entries: AclEntry[]; addresses: string[] }>();
@@ -213,10 +213,13 @@ export class Network {
 
   /** AWS moves an address that is elsewhere (AllowReassociation is the default): an association this plan makes wins. */
   private resolveClaims() {
+    const takenBy = new Map<string, Set<string>>();
+    for (const c of this.claims.filter((x) => x.fresh)) takenBy.set(c.allocation, (takenBy.get(c.allocation) ?? new Set()).add(c.holder));
     for (const c of this.claims) {
-      if (!c.fresh && this.claims.some((o) => o.fresh && o.allocation === c.allocation && o.holder !== c.holder)) continue;
+      const taken = takenBy.get(c.allocation);
+      if (!c.fresh && taken && [...taken].some((h) => h !== c.holder)) continue;
       const list = this.addressesOn.get(c.holder) ?? [];
-      if (!list.some((x) => x.allocation === c.allocation)) list.push({ allocation: c.allocation, address: c.address, fresh: c.fresh });
+      if (!list.some((x) => x.allocation === c.allocation)) list.push({ allocation: c.allocation, address: c.address });
       this.addressesOn.set(c.holder, list);
     }
   }
