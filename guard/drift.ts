@@ -59,33 +59,33 @@ export function meaningfulDrift(plan: PlanJson, c: ResourceChange): boolean {
 }
 
 /**
- * Drift of the egress path is judged by the egress model (the last-applied values against the refreshed ones),
- * configured or not: a route added by hand, an address added in the console. Other drift is listed where it
- * differs from what the configuration sets.
+ * A route table whose computed `route` list changed only in routes that aws_route resources manage (`managed`:
+ * their keys): the drift is theirs (they are listed themselves), not the table's.
  */
-
-/**
- * A route table whose computed `route` list changed only in routes that aws_route resources manage: the drift
- * is theirs (they are listed themselves), not the table's.
- */
-function echoOfManagedRoutes(plan: PlanJson, c: ResourceChange): boolean {
+function echoOfManagedRoutes(c: ResourceChange, managedRoutes: ReadonlySet<string>): boolean {
   if (!TABLE_TYPES.includes(c.type) || !c.change.before || !c.change.after) return false;
   const { route: b = [], ...beforeRest } = c.change.before as { route?: Record<string, unknown>[] };
   const { route: a = [], ...afterRest } = c.change.after as { route?: Record<string, unknown>[] };
   if (JSON.stringify(beforeRest) !== JSON.stringify(afterRest)) return false;
-  const table = c.change.before.id;
+  const table = String(c.change.before.id);
+  const inBefore = new Set(b.map((r) => JSON.stringify(r)));
+  const inAfter = new Set(a.map((r) => JSON.stringify(r)));
+  const changed = [...b.filter((r) => !inAfter.has(JSON.stringify(r))), ...a.filter((r) => !inBefore.has(JSON.stringify(r)))];
+  return changed.length > 0 && changed.every((r) => managedRoutes.has(routeKey(table, r)));
+}
+
+/**
+ * Drift of the egress path is judged by the egress model (the last-applied values against the refreshed ones),
+ * configured or not: a route added by hand, an address added in the console. Other drift is listed where it
+ * differs from what the configuration sets.
+ */
+export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): DriftReview {
   const managedRoutes = new Set(
     [...resourcesOf(plan.prior_state?.values?.root_module), ...(plan.resource_drift ?? []).map((d) => ({ type: d.type, values: d.change.before ?? undefined }))]
       .filter((r) => r.type === "aws_route" && r.values)
       .map((r) => routeKey(String(r.values!.route_table_id), r.values!)),
   );
-  const seen = (list: Record<string, unknown>[]) => new Set(list.map((r) => JSON.stringify(r)));
-  const changed = [...b.filter((r) => !seen(a).has(JSON.stringify(r))), ...a.filter((r) => !seen(b).has(JSON.stringify(r)))];
-  return changed.length > 0 && changed.every((r) => managedRoutes.has(routeKey(String(table), r)));
-}
-
-export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: ReviewOptions = {}): DriftReview {
-  const all = managed(plan.resource_drift ?? []).filter((c) => !echoOfManagedRoutes(plan, c));
+  const all = managed(plan.resource_drift ?? []).filter((c) => !echoOfManagedRoutes(c, managedRoutes));
   const egress = compareDrift(plan, opts.destinations);
   const rules = egressFindings(plan, stack, all, topologyOf(plan), egress.before);
   const findings = explain(stack, egress.changes, rules.findings, all);

@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { EgressChange, Exit } from "./model";
-import { cidrsOf, parseCidr, publicSpace } from "./model/ranges";
+import { cidrsOf, ipText, parseCidr, publicSpace } from "./model/ranges";
 import { ResourceChange, actionOf } from "./plan";
 import type { Finding } from "./review";
 import { ruleById } from "./rules";
@@ -19,7 +19,7 @@ function blockWhosePublicPartIs(cidrs: readonly string[]): string | undefined {
   const lo = Math.min(...ranges.map((r) => r[0]));
   const hi = Math.max(...ranges.map((r) => r[1]));
   for (let bits = 32; bits >= 0; bits--) {
-    const block = parseCidr(`${[lo >>> 24, (lo >>> 16) & 255, (lo >>> 8) & 255, lo & 255].join(".")}/${bits}`)!;
+    const block = parseCidr(`${ipText(lo)}/${bits}`)!;
     if (block[0] <= lo && hi <= block[1]) return publicSpace([block]).flatMap(cidrsOf).join(",") === cidrs.join(",") ? cidrsOf(block)[0] : undefined;
   }
   return undefined;

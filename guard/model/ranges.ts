@@ -24,7 +24,7 @@ export function parseCidr(cidr: unknown): Range | undefined {
   return [lo, lo + size - 1];
 }
 
-const ipText = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+export const ipText = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
 
 /** The fewest CIDRs that cover a range exactly. */
 export function cidrsOf([lo, hi]: Range): string[] {
