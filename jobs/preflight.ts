@@ -71,6 +71,8 @@ export interface WaitOptions {
  * is associated with anything, so the device that takes them next is not refused. Throws when time runs out.
  */
 export async function waitUntilReleased(ec2: Pick<EC2Client, "send">, allocationIds: string[], o: WaitOptions = {}): Promise<number> {
+  // DescribeAddresses without ids lists every address of the account: nothing freed, nothing to wait for.
+  if (allocationIds.length === 0) return 0;
   const timeout = o.timeoutMs ?? 180_000;
   const every = o.everyMs ?? 2_000;
   const started = Date.now();

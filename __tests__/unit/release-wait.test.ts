@@ -32,6 +32,12 @@ describe("waiting for AWS to release a freed Elastic IP", () => {
     expect(c.looks()).toBe(4);
   });
 
+  it("asks nothing when nothing was freed (DescribeAddresses without ids would list every address)", async () => {
+    const c = ec2(0);
+    expect(await waitUntilReleased(c as never, [])).toBe(0);
+    expect(c.looks()).toBe(0);
+  });
+
   it("gives up when time runs out, naming the address and what to do", async () => {
     await expect(waitUntilReleased(ec2(1000) as never, ["eipalloc-1"], { everyMs: 10, timeoutMs: 50 })).rejects.toThrow(/^Elastic IP allocation\(s\) eipalloc-1 still associated \d+ s after their NAT device was deleted; run make deploy again in a few minutes$/);
   });
