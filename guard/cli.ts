@@ -6,7 +6,7 @@
  * Exit 0 passed, 1 refused, 2 could not review (missing, unreadable or non-plan input, a failed plan, bad
  * arguments): it fails closed. The report goes to standard output, one line per refusal or error to standard error.
  */
-import { readFileSync } from "fs";
+import { readFileSync, writeFileSync } from "fs";
 import { parseArgs } from "util";
 import { reviewDriftFiles } from "./drift";
 import { parseCidr } from "./model/ranges";
@@ -20,7 +20,8 @@ import { RUN_TASK_USAGE, parseRunTaskArgs, serveRunTask } from "./run-task/comma
 
 export const EXIT = { passed: 0, refused: 1, cannotReview: 2 } as const;
 
-const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--destinations CIDR,…] [--format markdown|json|sarif] <plan.json>…
+const USAGE = `usage: ${TOOL_NAME} review [--allow-egress-change] [--allow-listed FILE] [--destinations CIDR,…] [--format markdown|json|sarif]
+              [--json-file FILE] [--sarif-file FILE] <plan.json>…
        ${TOOL_NAME} drift [--destinations CIDR,…] [--format markdown|json|sarif] <refresh-only plan.json>…
        ${RUN_TASK_USAGE}
 Give the output of \`terraform show -json <planfile>\`, one file per plan. Exit 0 passed, 1 refused, 2 could not review.`;
@@ -39,6 +40,9 @@ interface Args {
   readonly files: string[];
   readonly allowEgressChange: boolean;
   readonly allowListedFile?: string;
+  /** --json-file / --sarif-file: the same review also written there, from the same reading of the plans */
+  readonly jsonFile?: string;
+  readonly sarifFile?: string;
   /** --destinations: the database's addresses or ranges; only their exits are compared */
   readonly destinations?: string[];
 }
@@ -53,7 +57,7 @@ function parse(argv: string[]): Args | "help" {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { format: { type: "string", default: "markdown" }, destinations: { type: "string" }, ...(command === "review" ? { "allow-egress-change": { type: "boolean" as const }, "allow-listed": { type: "string" as const } } : {}) },
+      options: { format: { type: "string", default: "markdown" }, destinations: { type: "string" }, ...(command === "review" ? { "allow-egress-change": { type: "boolean" as const }, "allow-listed": { type: "string" as const }, "json-file": { type: "string" as const }, "sarif-file": { type: "string" as const } } : {}) },
     });
   } catch (err) {
     throw new GuardInputError(`${(err as Error).message}\n${USAGE}`);
@@ -65,7 +69,7 @@ function parse(argv: string[]): Args | "help" {
   const destinations = typeof v.destinations === "string" ? v.destinations.split(",").map((d) => d.trim()).filter((d) => d !== "") : undefined;
   const bad = destinations?.find((d) => !parseCidr(d.includes("/") ? d : `${d}/32`));
   if (bad !== undefined || destinations?.length === 0) throw new GuardInputError(`--destinations "${bad ?? ""}" is not an IPv4 address or CIDR; give the database's addresses, comma-separated (203.0.113.10,198.18.0.0/15)`);
-  return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined, destinations };
+  return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined, destinations, jsonFile: v["json-file"] as string | undefined, sarifFile: v["sarif-file"] as string | undefined };
 }
 
 function readAllowList(file: string): string[] {
@@ -86,6 +90,8 @@ function review(args: Args, io: Io): number {
   if (args.format === "json") io.out(`${renderJson(reviews, decision, allowListed)}\n`);
   else if (args.format === "sarif") io.out(`${reviewSarif(reviews, decision)}\n`);
   else io.out(renderMarkdown(reviews, { decision, allowListed }));
+  if (args.jsonFile) writeFileSync(args.jsonFile, `${renderJson(reviews, decision, allowListed)}\n`);
+  if (args.sarifFile) writeFileSync(args.sarifFile, `${reviewSarif(reviews, decision)}\n`);
   if (!decision.refused) return EXIT.passed;
   io.err(`${[...findings.map((f) => `${TOOL_NAME}: refused: ${f.stack}: ${findingLine(f)}`), `${TOOL_NAME}: refused (egress check failed): ${decision.because}`].join("\n")}\n`);
   return EXIT.refused;

@@ -77,7 +77,7 @@ describe("fixed-egress-guard review", () => {
     expect(guard("approve", quiet).code).toBe(EXIT.cannotReview);
     const help = guard("--help");
     expect(help.code).toBe(EXIT.passed);
-    expect(help.out).toMatch(/^usage: fixed-egress-guard review \[--allow-egress-change\] \[--allow-listed FILE\] \[--destinations CIDR,…\] \[--format markdown\|json\|sarif\] <plan\.json>…/);
+    expect(help.out).toMatch(/^usage: fixed-egress-guard review \[--allow-egress-change\] \[--allow-listed FILE\] \[--destinations CIDR,…\] \[--format markdown\|json\|sarif\]\n\s+\[--json-file FILE\] \[--sarif-file FILE\] <plan\.json>…/);
   });
 });
 
@@ -113,5 +113,19 @@ describe("in Atlantis", () => {
     const yes = atlantis(quiet);
     expect(yes.status).toBe(EXIT.passed);
     expect(yes.stdout.toLowerCase()).not.toContain("fail");
+  });
+});
+
+describe("one review, several formats", () => {
+  it("writes the JSON and SARIF of the same review beside the Markdown (--json-file, --sarif-file), refused or not", () => {
+    for (const [plan, code] of [[quiet, EXIT.passed], [refused, EXIT.refused]] as const) {
+      const json = join(dir, `r-${code}.json`);
+      const sarif = join(dir, `r-${code}.sarif`);
+      const r = guard("review", "--json-file", json, "--sarif-file", sarif, plan);
+      expect(r.code).toBe(code);
+      expect(r.out).toContain("## Terraform plan review");
+      expect(JSON.parse(readFileSync(json, "utf8")).refused).toBe(code === EXIT.refused);
+      expect(JSON.parse(readFileSync(sarif, "utf8")).runs[0].results).toHaveLength(code === EXIT.refused ? 1 : 0);
+    }
   });
 });

@@ -22,20 +22,21 @@ if [ ${#files[@]} -eq 0 ]; then
   echo "::error::fixed-egress guard: no plan file matched $PLANS"
   out code 2; out refused true; out egress-ips ""; out sarif-file ""
 else
-  $cli review --format "${FORMAT:-markdown}" "${args[@]}" "${files[@]}" > "$review" 2> "$review.err"
+  # One reading of the plans: the review, its JSON (for the egress IPs) and, when asked, its SARIF.
+  sarif_args=()
+  [ -n "${SARIF:-}" ] && sarif_args=(--sarif-file "$SARIF")
+  json="$review.json"
+  $cli review --format "${FORMAT:-markdown}" --json-file "$json" "${sarif_args[@]}" "${args[@]}" "${files[@]}" > "$review" 2> "$review.err"
   code=$?
   if [ "$code" = 2 ]; then
     { echo "**The plans could not be reviewed, so this check does not pass:**"; echo; echo '```'; cat "$review.err"; echo '```'; } > "$review"
   fi
   sed -n 's/^fixed-egress-guard: \(.*\)$/::error::\1/p' "$review.err"
   ips=""
-  if [ "$code" != 2 ]; then
-    ips="$($cli review --format json "${args[@]}" "${files[@]}" 2> /dev/null | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).egressIps.after.join(",")))')"
-  fi
   sarif=""
-  if [ -n "${SARIF:-}" ] && [ "$code" != 2 ]; then
-    $cli review --format sarif "${args[@]}" "${files[@]}" > "$SARIF" 2> /dev/null
-    sarif="$SARIF"
+  if [ "$code" != 2 ]; then
+    ips="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).egressIps.after.join(","))' "$json")"
+    [ -n "${SARIF:-}" ] && sarif="$SARIF"
   fi
   out code "$code"; out refused "$([ "$code" = 0 ] && echo false || echo true)"; out egress-ips "$ips"; out sarif-file "$sarif"
 fi
