@@ -1,6 +1,7 @@
 /** Suites are the *.test.ts files only; helpers under __tests__/helpers are imported, never run. */
 module.exports = {
-  testEnvironment: "node",
+  // Node, plus a record of the CPU each suite spends (scripts/jest-cpu-environment.js; the summary lists it).
+  testEnvironment: "<rootDir>/scripts/jest-cpu-environment.js",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: {
