@@ -1,4 +1,7 @@
 /** Suites are the *.test.ts files only; helpers under __tests__/helpers are imported, never run. */
+// Terraform in the tests runs the mirror's providers through launchers (scripts/provider-launchers.sh): the same
+// binaries, without hashing 700 MB at every command. FIXED_EGRESS_PROVIDER_LAUNCHERS=0 runs them as make demo does.
+process.env.FIXED_EGRESS_PROVIDER_LAUNCHERS ??= "1";
 module.exports = {
   // Node, plus a record of the CPU each suite spends (scripts/jest-cpu-environment.js; the summary lists it).
   testEnvironment: "<rootDir>/scripts/jest-cpu-environment.js",

@@ -3,6 +3,9 @@
 # - a CLI config of the project's own (.run/terraformrc) that installs hashicorp providers from a
 #   filesystem mirror when one is found (FIXED_EGRESS_PROVIDER_MIRROR names it, else known places),
 #   and from the registry otherwise;
+# - with FIXED_EGRESS_PROVIDER_LAUNCHERS=1 (the tests set it in jest.config.js), the mirror's providers through
+#   launchers of the same binaries (scripts/provider-launchers.sh: Terraform then hashes a few bytes, not 700 MB,
+#   at every command), with a CLI config of their own so a deploy beside the tests keeps the real mirror;
 # - CHECKPOINT_DISABLE=1 (no version check calls);
 # - Go's garbage collector held back until a process holds 1 GiB (GOGC=off with GOMEMLIMIT, unless you set
 #   either): Terraform and the 700 MB AWS provider allocate heavily while they load the provider's schema, which
@@ -26,6 +29,10 @@ find_mirror() {
 
 mirror="$(find_mirror)"
 rc="$root/.run/terraformrc"
+if [ -n "$mirror" ] && [ "${FIXED_EGRESS_PROVIDER_LAUNCHERS:-}" = 1 ]; then
+  mirror="$("$root/scripts/provider-launchers.sh" "$mirror")"
+  rc="$root/.run/terraformrc-launchers"
+fi
 if [ -n "$mirror" ]; then
   cat > "$rc.$$" <<RC
 # Written by scripts/tf-env.sh: hashicorp providers from the local mirror, anything else from the registry.
