@@ -7,7 +7,7 @@ export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 TSX := node --import tsx
 JOB := $(TSX) jobs/main.ts
 
-.PHONY: adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: egress-ips adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -40,6 +40,9 @@ bootstrap: node_modules/.install-stamp  ## create/check the S3 state bucket of F
 
 plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on an egress IP change; ARGS=--allow-egress-change)
 	@$(JOB) plan $(ARGS)
+
+egress-ips: node_modules/.install-stamp  ## every egress IP of the deployed network (zone, device, role); ARGS="--format json|cidr" or ARGS="--check FILE"
+	@$(JOB) egress-ips $(ARGS)
 
 cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
 	@$(JOB) cost --gb $(or $(GB),100)

@@ -1,4 +1,5 @@
 import type { FixedEgressNetwork } from "./fixed-egress-network";
+import type { EgressIpDetail } from "./nat-provider";
 
 /**
  * The network stack's contract with whoever reads its state (an app stack here, app stacks in other
@@ -8,6 +9,7 @@ import type { FixedEgressNetwork } from "./fixed-egress-network";
 export const NETWORK_CONTRACT = {
   outputs: {
     egressIps: { name: "egress_ips", description: "Public IPs to allow-list at the database" },
+    egressIpDetails: { name: "egress_ip_details", description: "Each egress IP with its zone, NAT device and role (primary or secondary): address, zone, device, role" },
     vpcId: { name: "vpc_id", description: "The VPC the functions run in" },
     publicSubnetIds: { name: "public_subnet_ids", description: "Subnets routed to the Internet Gateway (the NAT lives here)" },
     privateSubnetIds: { name: "private_subnet_ids", description: "Subnets routed to the NAT: run functions here" },
@@ -45,9 +47,10 @@ export function networkAppliedPrecondition(stateFqn: string, networkName: string
 }
 
 /** The outputs a network stack declares (`NETWORK_CONTRACT`): name, value and description of each. */
-export function networkOutputs(network: FixedEgressNetwork): { name: string; value: string | string[]; description: string }[] {
-  const values: Record<keyof typeof NETWORK_CONTRACT.outputs, string | string[]> = {
+export function networkOutputs(network: FixedEgressNetwork): { name: string; value: string | string[] | EgressIpDetail[]; description: string }[] {
+  const values: Record<keyof typeof NETWORK_CONTRACT.outputs, string | string[] | EgressIpDetail[]> = {
     egressIps: network.egressIps,
+    egressIpDetails: network.egressIpDetails,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,

@@ -20,7 +20,7 @@ import { NETWORK_OUTPUTS } from "./contract";
 import { ValidationError } from "./errors";
 import { moveFromLegacyId } from "./legacy-ids";
 import { DevicePlan, EgressAllocation, FixedEgressNetworkProps, NetworkPlan, RouteTablePlan, ZonePlan, planNetwork } from "./network-plan";
-import { NatDevice, NatProvider } from "./nat-provider";
+import { EgressIpDetail, NatDevice, NatProvider, deviceIdOf, egressIpDetailsOf } from "./nat-provider";
 import { mergeTags } from "./tags";
 import { regionNameOf } from "./provider-compat";
 
@@ -34,9 +34,6 @@ export interface IPrivateNetwork {
 }
 
 type Tags = (name: string, existing?: Record<string, string>) => Record<string, string>;
-
-/** The id of a route target (`{ natGatewayId: x }` → x). */
-const targetId = (d: NatDevice): string => Object.values(d.routeTarget).find((v) => v !== undefined) as string;
 
 /**
  * A VPC whose private subnets reach the internet only through NAT devices (NAT Gateways, NAT instances, or a
@@ -52,6 +49,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly privateSubnetIds: string[];
   /** The public IPs to allow-list: every address of every NAT device. */
   public readonly egressIps: string[];
+  /** The same addresses, each with its zone, NAT device and role (primary or secondary). */
+  public readonly egressIpDetails: EgressIpDetail[];
   /** What the private routes target, one per device: NAT Gateway ids, or the NAT instances' network interface ids. */
   public readonly natDeviceIds: string[];
   public readonly privateRouteTableIds: string[];
@@ -190,7 +189,8 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
       this.defaultRoute(priv, t, table.id, deviceIn.get(t.natZone)!.routeTarget, `default-route-${t.key}`, `default-route-${t.legacyIndex}`),
     );
     this.egressIps = this.natDevices.flatMap((d) => d.publicIps);
-    this.natDeviceIds = this.natDevices.map(targetId);
+    this.egressIpDetails = this.natDevices.flatMap(egressIpDetailsOf);
+    this.natDeviceIds = this.natDevices.map(deviceIdOf);
     this.publicSubnets = [...publicSubnets.values()];
     this.privateSubnets = [...privateSubnets.values()];
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);

@@ -27,7 +27,7 @@ export {
   isArm64,
   natDeviceCount,
 } from "./nat-provider";
-export type { NatPlacement, NatMode, NatInstanceProps, NatDevice, NatDevicePlacement, NatDevicesOptions, NatRouteTarget, NatBilling } from "./nat-provider";
+export type { NatPlacement, NatMode, NatInstanceProps, NatDevice, NatDevicePlacement, NatDevicesOptions, NatRouteTarget, NatBilling, EgressIpDetail } from "./nat-provider";
 export type { NetworkLookups } from "./nat-alarms";
 export { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";

@@ -52,6 +52,23 @@ export interface NatDevice {
   readonly billing: NatBilling;
 }
 
+/** The id of a device's route target (`{ natGatewayId: x }` → x): a NAT Gateway id, or a network interface id. */
+export const deviceIdOf = (d: NatDevice): string => Object.values(d.routeTarget).find((v) => v !== undefined) as string;
+
+/** One egress IP of a network: where it leaves from. */
+export interface EgressIpDetail {
+  readonly address: string;
+  readonly zone: string;
+  /** the NAT device holding it (`deviceIdOf`) */
+  readonly device: string;
+  /** "primary": the device's first address; "secondary": a NAT Gateway's further ones */
+  readonly role: "primary" | "secondary";
+}
+
+/** A device's addresses, the first one primary. */
+export const egressIpDetailsOf = (d: NatDevice): EgressIpDetail[] =>
+  d.publicIps.map((address, i) => ({ address, zone: d.zone, device: deviceIdOf(d), role: i === 0 ? "primary" : "secondary" }));
+
 /** Where the network wants a device: its zone, its public subnet and the Elastic IP it must hold. */
 export interface NatDevicePlacement {
   readonly zone: string;

@@ -12,6 +12,7 @@ import { costJob } from "./cost";
 import { deployJob } from "./deploy";
 import { destroyJob } from "./destroy";
 import { driftJob } from "./drift";
+import { egressIpsJob } from "./egress-ips";
 import { natUpgradeJob } from "./nat-upgrade";
 import { outputsJob } from "./outputs";
 import { planJob } from "./plan";
@@ -26,9 +27,10 @@ export const JOBS: Record<string, Job> = {
   bootstrap: bootstrapJob,
   "nat-upgrade": natUpgradeJob,
   outputs: outputsJob,
+  "egress-ips": egressIpsJob,
 };
 
-const list = () => Object.entries(JOBS).map(([name, j]) => `  ${name.padEnd(10)} ${j.summary}`).join("\n");
+const list = () => Object.entries(JOBS).map(([name, j]) => `  ${name.padEnd(11)} ${j.summary}`).join("\n");
 
 /** Runs `argv` (`<job> [options]`); resolves to the exit code, or rejects with what to print. */
 export async function runJob(argv: string[]): Promise<number> {

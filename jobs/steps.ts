@@ -4,7 +4,10 @@ import { appendFileSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ROOT, RUN_DIR } from "./paths";
 
-export const say = (line: string) => process.stdout.write(`${line}\n`);
+let progressTo: NodeJS.WriteStream = process.stdout;
+/** A job whose stdout is data (JSON, one address a line) sends its progress lines to stderr. */
+export const progressToStderr = () => (progressTo = process.stderr);
+export const say = (line: string) => progressTo.write(`${line}\n`);
 
 export interface StepResult {
   readonly code: number;

@@ -129,6 +129,26 @@ describe("NAT modes on the emulator", () => {
     expect(fn.Environment!.Variables!.EGRESS_IPS.split(",")).toEqual(net.egress_ips);
     expect(await d.planExitCode("network")).toBe(0);
 
+    // make egress-ips reads the same addresses from the state: zone, gateway and role each; JSON, /32s, a table, a check.
+    const work = mkdtempSync(join(tmpdir(), "fixed-egress-ips-"));
+    const file = join(work, "config.json");
+    writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "second", emulator: { endpoint: emu.endpoint }, backend: { ...c.backend, bucket: "fixed-egress-e2e-state" }, network: { ...c.network, natGatewaySecondaryEips: 2 } }))));
+    const ips = (...args: string[]) => runJob({ FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: d!.synth.outdir, FIXED_EGRESS_RUN_DIR: join(work, "run") }, "egress-ips", ...args);
+    const json = await ips("--format", "json");
+    expect(json.code).toBe(0);
+    const roles = ["primary", "secondary", "secondary"];
+    expect(JSON.parse(json.stdout)).toEqual({ network: "second-network", egress_ips: net.egress_ips.map((address: string, i: number) => ({ address, zone: "ap-northeast-1a", device: net.nat_device_ids[0], role: roles[i] })) });
+    expect((await ips("--format", "cidr")).stdout).toBe(net.egress_ips.map((a: string) => `${a}/32\n`).join(""));
+    const text = await ips();
+    expect(text.stdout).toContain(`Egress IPs of second-network (3):`);
+    expect(text.stdout).toMatch(new RegExp(`  ${net.egress_ips[1].replace(/\./g, "\\.")} +ap-northeast-1a +${net.nat_device_ids[0]} +secondary\n`));
+    const allowList = join(work, "partner.txt");
+    writeFileSync(allowList, `# what the partner admits\n${net.egress_ips[0]}\n${net.egress_ips[2]}\n198.51.100.7\n`);
+    const check = await ips("--check", allowList);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain(`missing: ${net.egress_ips[1]} (ap-northeast-1a, ${net.nat_device_ids[0]}, secondary) is an egress IP ${allowList} does not hold`);
+    expect(check.stdout).toContain(`stale: 198.51.100.7 is in ${allowList} but is no egress IP of the network`);
+
     // 2 → 3: the NAT Gateway is updated in place (same id, same primary allocation); the guard names the new address.
     await d.resynth(config(3));
     const plan = JSON.parse(readFileSync(await d.planJsonFile("network"), "utf8"));

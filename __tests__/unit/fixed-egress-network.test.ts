@@ -224,7 +224,7 @@ describe("FixedEgressNetwork", () => {
     expect(s.json.output.vpc.value).toBe("${data.terraform_remote_state.net.outputs.vpc_id}");
     expect(s.json.output.private.value).toBe("${data.terraform_remote_state.net.outputs.private_subnet_ids}");
     expect(s.json.output.egress.value).toBe("${data.terraform_remote_state.net.outputs.egress_ips}");
-    expect(Object.values(NETWORK_OUTPUTS).sort()).toEqual(["egress_ips", "nat_device_ids", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
+    expect(Object.values(NETWORK_OUTPUTS).sort()).toEqual(["egress_ip_details", "egress_ips", "nat_device_ids", "nat_gateway_ids", "private_subnet_ids", "public_subnet_ids", "vpc_id"]);
   });
 
   it("builds in an existing VPC with its existing Internet Gateway, creating neither", () => {

@@ -92,16 +92,17 @@ describe("construct ids keyed by zone", () => {
     for (const { to } of moved) expect(to).toMatch(/ap-northeast-1[acd]/);
   });
 
-  it("the app's network stack of the embedded default: only moves, the same provider and backend, and one output more (nat_device_ids)", () => {
+  it("the app's network stack of the embedded default: only moves, the same provider and backend, and two outputs more (nat_device_ids, egress_ip_details)", () => {
     const before = fixture("local-network-stack");
     const now = synthApp(loadConfig(LOCAL_CONFIG)).network;
     const renamed = throughMoves(before, expectNoChangeFrom(before, now));
     expect(now.terraform.backend).toEqual(before.terraform.backend);
     expect(now.provider.aws[0].region).toBe(before.provider.aws[0].region);
-    const { nat_device_ids: added, ...kept } = now.output;
+    const { nat_device_ids: added, egress_ip_details: details, ...kept } = now.output;
     expect(Object.keys(kept).sort()).toEqual(Object.keys(before.output).sort());
     for (const k of Object.keys(kept)) expect([k, kept[k].value]).toEqual([k, renamed.output[k].value]);
     expect(added.value).toEqual(renamed.output.nat_gateway_ids.value);
+    expect(details.value.map((d: { address: string }) => d.address)).toEqual(renamed.output.egress_ips.value);
   });
 
   it("keys every per-zone resource by its zone: removing the first of three zones removes only that zone's ids", () => {
