@@ -58,7 +58,7 @@ typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
 test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); four workers, longest suites first
-	@npx jest --maxWorkers=4
+	@npx jest --maxWorkers=6
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit
