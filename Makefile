@@ -4,8 +4,7 @@ export NODE_NO_WARNINGS := 1
 export CHECKPOINT_DISABLE := 1
 # PostgreSQL's server binaries live here on Debian when they are not linked onto PATH.
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
-TSX := node --import tsx
-JOB := $(TSX) jobs/main.ts
+JOB := node scripts/jobs.js
 
 .PHONY: egress-ips adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
@@ -57,8 +56,10 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install-test typecheck  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); four workers, longest suites first
-	@npx jest --maxWorkers=6
+test: install-test  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); four workers, longest suites first; the type-check beside them
+	@mkdir -p .run; npx tsc --noEmit -p . > .run/typecheck.log 2>&1 & tsc=$$!; \
+	  npx jest --maxWorkers=4; jest=$$?; \
+	  if ! wait $$tsc; then cat .run/typecheck.log; echo "make test: tsc --noEmit failed (above)" >&2; exit 1; fi; exit $$jest
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit

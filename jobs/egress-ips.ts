@@ -90,7 +90,7 @@ async function egressIps(values: JobValues): Promise<number> {
       return fail((err as Error).message, 2);
     }
   }
-  if (format !== "text") progressToStderr();
+  if (format !== "text" || checkFile) progressToStderr();
   const { config } = configFromEnv();
   const network = stackNames(config).network;
   try {

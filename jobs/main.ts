@@ -1,5 +1,5 @@
 /**
- * The one entry of the app's jobs: `tsx jobs/main.ts <job> [options]` (the make targets call it). The only place
+ * The one entry of the app's jobs: `node scripts/jobs.js <job> [options]` (the make targets call it; `tsx jobs/main.ts` too). The only place
  * that parses a job's arguments and the only place a job exits: a JobError's sentence, a config's problems, or
  * "<job> failed: …" for anything unexpected, on stderr, with its exit code (1 failed or refused, 2 bad arguments).
  */
@@ -57,12 +57,15 @@ export async function runJob(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
-  runJob(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
+/** Runs the job `argv` names and sets the process's exit code; prints a failure's sentence on stderr. */
+export function main(argv: string[]): Promise<void> {
+  return runJob(argv).then(
+    (code) => void (process.exitCode = code),
     (err: JobError) => {
       process.stderr.write(`${err.message}\n`);
       process.exitCode = err.code ?? 1;
     },
   );
 }
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -4,7 +4,8 @@
  * @cdktf/provider-aws package barrel loaded), `cdktf synth`, the unit suite, the Lambda bundles,
  * deploy/destroy of both stacks on an emulator of its own, and (once, BENCH_MAKE_TEST=0 skips it) the whole
  * `make test` as CI runs it, its installs already done; the packed guard on 10,000- and 50,000-resource plans;
- * the CPU of a Terraform command that loads the provider, with and without the tests' launchers.
+ * the CPU of a Terraform command that loads the provider, with and without the tests' launchers, and of a job's
+ * process, bundled and through tsx.
  */
 import { execFileSync, spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
@@ -13,7 +14,7 @@ import { join } from "path";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
 import { reviewSeconds } from "./guard-bench";
-import { providerLoadCpu } from "./provider-bench";
+import { jobStartCpu, providerLoadCpu } from "./cpu-bench";
 
 const ROOT = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -78,6 +79,9 @@ function main(): void {
   const load = providerLoadCpu(RUNS);
   line("terraform show -json, provider as mirrored", `${load.mirror.toFixed(2)} CPU-s`);
   line("  through the tests' launchers", `${load.launchers.toFixed(2)} CPU-s (${(load.mirror - load.launchers).toFixed(2)} less)`);
+  const job = jobStartCpu(RUNS);
+  line("a job's process (cost), as make runs it", `${job.bundled.toFixed(2)} CPU-s (scripts/jobs.js)`);
+  line("  through tsx (node --import tsx)", `${job.tsx.toFixed(2)} CPU-s (${(job.tsx - job.bundled).toFixed(2)} more)`);
 
   const unit = repeat(RUNS, () => measure(["npx", "jest", "__tests__/unit", "--silent"]));
   line("unit suite (jest __tests__/unit)", `${unit.seconds.toFixed(2)} s`);

@@ -70,7 +70,12 @@ describe("NAT modes on the emulator", () => {
     expect(moved.length).toBe(24); // per zone: 2 subnets, 2 associations, a private table and its route, a NAT Gateway and its EIP
     for (const c of moved) expect(c.address).toMatch(/ap-northeast-1[acd]/);
     await d.apply("network");
-    expect(await d.outputs("network")).toEqual({ ...deployed, nat_device_ids: deployed.nat_gateway_ids });
+    // The outputs added since 0.3.0: nat_device_ids (the gateways again) and egress_ip_details (each address with its zone and gateway).
+    const upgraded = await d.outputs("network");
+    expect(upgraded).toEqual({ ...deployed, nat_device_ids: deployed.nat_gateway_ids, egress_ip_details: upgraded.egress_ip_details });
+    expect(upgraded.egress_ip_details).toEqual(
+      deployed.egress_ips.map((address: string, i: number) => ({ address, zone: ["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"][i], device: deployed.nat_gateway_ids[i], role: "primary" })),
+    );
 
     const net = await d.outputs("network");
     expect(net.egress_ips).toHaveLength(3);

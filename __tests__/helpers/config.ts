@@ -5,8 +5,8 @@ import { loadConfig } from "../../stacks/config";
 import type { AppConfig } from "../../stacks/config";
 
 export const ROOT = join(__dirname, "..", "..");
-/** The app's jobs: `node --import tsx <JOB_MAIN> <job> [options]`. */
-export const JOB_MAIN = join(ROOT, "jobs", "main.ts");
+/** The app's jobs as make runs them: `node <JOB_MAIN> <job> [options]` (scripts/jobs.js bundles jobs/main.ts). */
+export const JOB_MAIN = join(ROOT, "scripts", "jobs.js");
 export const LOCAL_CONFIG = join(ROOT, "config", "local.json");
 export const AWS_EXAMPLE = join(ROOT, "config", "example.aws.json");
 

@@ -31,8 +31,8 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; env?: Nod
   });
 }
 
-/** A job as `make` runs it (`node --import tsx jobs/main.ts <job> [options]`), with `env` added to this process's. */
-export const runJob = (env: NodeJS.ProcessEnv, job: string, ...args: string[]): Promise<Run> => run("node", ["--import", "tsx", JOB_MAIN, job, ...args], { env });
+/** A job as `make` runs it (`node scripts/jobs.js <job> [options]`), with `env` added to this process's. */
+export const runJob = (env: NodeJS.ProcessEnv, job: string, ...args: string[]): Promise<Run> => run("node", [JOB_MAIN, job, ...args], { env });
 
 /** Starts `terraform <args>` in its own process group (so a signal reaches its provider plugins too). */
 export function startTerraform(dir: string, args: string[]): { child: ChildProcess; done: Promise<Run> } {

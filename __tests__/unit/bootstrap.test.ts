@@ -108,7 +108,7 @@ describe("state bootstrap", () => {
 
   it("says in one sentence that no AWS credentials were found, and how to give them", () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: "/nonexistent", FIXED_EGRESS_CONFIG: AWS_EXAMPLE, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent/config", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials", NODE_NO_WARNINGS: "1" };
-    const r = spawnSync(process.execPath, ["--import", "tsx", JOB_MAIN, "plan"], { env, encoding: "utf8", timeout: 60_000 });
+    const r = spawnSync(process.execPath, [JOB_MAIN, "plan"], { env, encoding: "utf8", timeout: 60_000 });
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe(
       "state bucket: no AWS credentials were found: set AWS_PROFILE (after aws sso login --profile <name> for SSO), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where a role provides them; make demo runs locally without any",

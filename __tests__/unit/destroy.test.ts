@@ -10,7 +10,7 @@ describe("make destroy with protected egress IPs", () => {
   it("stops before destroying anything, naming both ways through", () => {
     const file = writeTempConfig(rawConfig(LOCAL_CONFIG, (c) => (c.network.protectEgressIps = true)));
     const runDir = mkdtempSync(join(tmpdir(), "fx-destroy-"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", JOB_MAIN, "destroy"], {
+    const r = spawnSync(process.execPath, [JOB_MAIN, "destroy"], {
       env: { ...process.env, FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_RUN_DIR: runDir, NODE_NO_WARNINGS: "1" },
       encoding: "utf8",
       timeout: 60_000,
@@ -33,7 +33,7 @@ describe("make destroy with protected egress IPs", () => {
   });
 
   it("refuses an unknown flag, and the two flags together, in one sentence each (exit 2)", () => {
-    const destroy = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", JOB_MAIN, "destroy", ...args], { env: { ...process.env, NODE_NO_WARNINGS: "1" }, encoding: "utf8" });
+    const destroy = (...args: string[]) => spawnSync(process.execPath, [JOB_MAIN, "destroy", ...args], { env: { ...process.env, NODE_NO_WARNINGS: "1" }, encoding: "utf8" });
     const unknown = destroy("--force");
     expect(unknown.status).toBe(2);
     expect(unknown.stderr.trim()).toMatch(/^unknown option --force; usage: make destroy \[ARGS=--release-egress-ips \| ARGS=--app-only \| ARGS=--delete-adopted\]/);
@@ -72,7 +72,7 @@ describe("make destroy of an adopted network", () => {
   });
 
   it("refuses --delete-adopted where nothing was adopted, and --app-only with it, before anything runs (exit 2)", () => {
-    const destroy = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", JOB_MAIN, "destroy", ...args], { env: { ...process.env, NODE_NO_WARNINGS: "1" }, encoding: "utf8" });
+    const destroy = (...args: string[]) => spawnSync(process.execPath, [JOB_MAIN, "destroy", ...args], { env: { ...process.env, NODE_NO_WARNINGS: "1" }, encoding: "utf8" });
     const nothing = destroy("--delete-adopted");
     expect([nothing.status, nothing.stderr.trim()]).toEqual([2, "--delete-adopted is for an adopted network (network.adopt), and this config adopts nothing; leave it out"]);
     const both = destroy("--app-only", "--delete-adopted");

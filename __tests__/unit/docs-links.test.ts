@@ -29,7 +29,7 @@ const unknownTargets = (text: string) => [...text.matchAll(/\bmake ([a-z][a-z0-9
 describe("README and docs/", () => {
   it("has the pages README points to", () => {
     expect(PAGES.map((p) => relative(ROOT, p)).sort()).toEqual(
-      ["README.md", "docs/adoption.md", "docs/commands.md", "docs/constructs.md", "docs/emulator.md", "docs/guard.md", "docs/nat.md", "docs/state.md", "docs/tests.md", "docs/troubleshooting.md"].sort(),
+      ["README.md", "docs/adoption.md", "docs/commands.md", "docs/constructs.md", "docs/egress-ips.md", "docs/emulator.md", "docs/guard.md", "docs/nat.md", "docs/state.md", "docs/tests.md", "docs/troubleshooting.md"].sort(),
     );
   });
 

@@ -1,7 +1,8 @@
 /**
- * For npm run bench: the CPU one Terraform command that loads the AWS provider spends (`terraform show -json`
- * of a saved plan), with the provider installed from the mirror as make demo does and through the tests'
- * launchers (scripts/provider-launchers.sh), median of `runs`. CPU, not wall: the tests are CPU-bound.
+ * For npm run bench, CPU figures (not wall: the tests are CPU-bound), median of `runs`, the two ways taking turns:
+ * one Terraform command that loads the AWS provider (`terraform show -json` of a saved plan) with the provider
+ * installed from the mirror as make demo does and through the tests' launchers (scripts/provider-launchers.sh);
+ * and a job's process (`cost`) started as make does (scripts/jobs.js) and through tsx.
  */
 import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
@@ -15,16 +16,30 @@ const CONFIG = {
   resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } },
 };
 
-function tf(dir: string, launchers: string, args: string[]): number {
+/** User + sys CPU-s of one command (run through scripts/tf-env.sh). */
+function cpuOf(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
   const time = join(dir, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", time, TF_ENV, "terraform", ...args], { cwd: dir, env: { ...process.env, FIXED_EGRESS_PROVIDER_LAUNCHERS: launchers }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`terraform ${args.join(" ")} failed:\n${r.stderr}`);
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", time, TF_ENV, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
   return readFileSync(time, "utf8").trim().split("\n").pop()!.split(" ").map(Number).reduce((a, b) => a + b, 0);
+}
+const tf = (dir: string, launchers: string, args: string[]) => cpuOf(dir, ["terraform", ...args], { FIXED_EGRESS_PROVIDER_LAUNCHERS: launchers });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Median CPU-s of the cost job's process: as make runs it (a bundle) and through tsx. */
+export function jobStartCpu(runs: number): { bundled: number; tsx: number } {
+  const root = join(__dirname, "..");
+  const bundled: number[] = [];
+  const tsx: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bundled.push(cpuOf(root, ["node", "scripts/jobs.js", "cost"]));
+    tsx.push(cpuOf(root, ["node", "--import", "tsx", "jobs/main.ts", "cost"]));
+  }
+  return { bundled: median(bundled), tsx: median(tsx) };
 }
 
 /** Median CPU-s of `terraform show -json` per way of installing the provider, the two ways taking turns. */
 export function providerLoadCpu(runs: number): { mirror: number; launchers: number } {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ways = { mirror: "0", launchers: "1" };
   const dirs = Object.fromEntries(Object.keys(ways).map((way) => [way, mkdtempSync(join(tmpdir(), "fixed-egress-provider-bench-"))]));
   const samples: Record<string, number[]> = { mirror: [], launchers: [] };
