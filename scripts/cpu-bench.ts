@@ -17,8 +17,9 @@ const CONFIG = {
 };
 
 /** User + sys CPU-s of one command (run through scripts/tf-env.sh). */
+const timeDir = mkdtempSync(join(tmpdir(), "fixed-egress-cpu-bench-"));
 function cpuOf(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
-  const time = join(dir, "time.txt");
+  const time = join(timeDir, "time.txt");
   const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", time, TF_ENV, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
   return readFileSync(time, "utf8").trim().split("\n").pop()!.split(" ").map(Number).reduce((a, b) => a + b, 0);
