@@ -56,9 +56,9 @@ synth: node_modules/.install-stamp  ## write both stacks to cdktf.out/
 typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
-test: install-test  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); five workers, longest suites first; the type-check beside them
+test: install-test  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); six workers, longest suites first (the others at a lower priority); the type-check beside them
 	@mkdir -p .run; npx tsc --noEmit -p . > .run/typecheck.log 2>&1 & tsc=$$!; \
-	  npx jest --maxWorkers=5; jest=$$?; \
+	  npx jest --maxWorkers=6; jest=$$?; \
 	  if ! wait $$tsc; then cat .run/typecheck.log; echo "make test: tsc --noEmit failed (above)" >&2; exit 1; fi; exit $$jest
 
 test-unit: node_modules/.install-stamp

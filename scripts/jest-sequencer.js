@@ -45,5 +45,14 @@ class LongestFirst extends Sequencer {
   }
 }
 
+/**
+ * The suites that set how long make test takes: the long emulator suites, which start first, one a worker, and
+ * spend much of their time in the provider's waiters. The others run at a lower priority beside them
+ * (scripts/jest-cpu-environment.js), on the CPU those waits leave, instead of slowing them down.
+ */
+const LONG_FROM = 200; // seconds in the table
+const isLong = (path) => weight(path) >= LONG_FROM;
+
 module.exports = LongestFirst;
 module.exports.SECONDS = SECONDS;
+module.exports.isLong = isLong;
