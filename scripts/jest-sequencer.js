@@ -1,5 +1,5 @@
 /**
- * Jest test order for `make test` (five workers): the longest suites first, so the workers finish together
+ * Jest test order for `make test` (six workers): the longest suites first, so the workers finish together
  * instead of one waiting on a long emulator suite started last. Jest orders by the last run's durations when
  * it has them; a clean clone (CI) has none, so the order comes from this table: seconds each suite took in
  * `make test` on the 2-core machine (`.ci/run`, four workers), rounded. A suite not listed counts as 1 s.
