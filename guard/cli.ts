@@ -6,7 +6,7 @@
  * Exit 0 passed, 1 refused, 2 could not review (missing, unreadable or non-plan input, a failed plan, bad
  * arguments): it fails closed. The report goes to standard output, one line per refusal or error to standard error.
  */
-import { readFileSync, writeFileSync } from "fs";
+import { writeFileSync } from "fs";
 import { parseArgs } from "util";
 import { reviewDriftFiles } from "./drift";
 import { parseCidr } from "./model/ranges";
@@ -14,7 +14,7 @@ import { GuardInputError } from "./plan";
 import { renderDriftJson, renderJson } from "./render/json";
 import { findingLine, renderDriftMarkdown, renderMarkdown } from "./render/markdown";
 import { renderSarif, reviewSarif } from "./render/sarif";
-import { decide, parseAllowList, reviewFiles } from "./review";
+import { decide, readAllowList, reviewFiles } from "./review";
 import { TOOL_NAME } from "./version";
 import { RUN_TASK_USAGE, parseRunTaskArgs, serveRunTask } from "./run-task/command";
 
@@ -72,15 +72,6 @@ function parse(argv: string[]): Args | "help" {
   return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined, destinations, jsonFile: v["json-file"] as string | undefined, sarifFile: v["sarif-file"] as string | undefined };
 }
 
-function readAllowList(file: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new GuardInputError(`cannot read the allow-list ${file} (${(err as NodeJS.ErrnoException).code})`);
-  }
-  return parseAllowList(text, file);
-}
 
 function review(args: Args, io: Io): number {
   const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;

@@ -6,7 +6,7 @@ export type { Topology } from "./topology";
 export { KNOWN_AFTER_APPLY, egressAfter, egressBefore } from "./egress";
 export { RULES, ruleById } from "./rules";
 export type { Change, Rule, RuleContext, Verdict } from "./rules";
-export { decide, egressFindings, holdersOf, parseAllowList, reviewFiles, reviewPlan, stackOf } from "./review";
+export { decide, egressFindings, holdersOf, parseAllowList, readAllowList, reviewFiles, reviewPlan, stackOf } from "./review";
 export type { Decision, Finding, NatCount, ReviewOptions, StackReview, VerdictOptions } from "./review";
 export { exitText } from "./explain";
 export { BACKSTOP } from "./rules-path";

@@ -1,4 +1,5 @@
 /** A plan's review: its changes read through the rule table, the egress IPs before and after, and the verdict. */
+import { readFileSync } from "fs";
 import { basename } from "path";
 import { egressAfter, egressBefore, KNOWN_AFTER_APPLY } from "./egress";
 import { explain, fingerprintOf } from "./explain";
@@ -198,6 +199,17 @@ export function decide(reviews: readonly StackReview[], opts: VerdictOptions = {
     return { refused: true, because: "the change harms egress whatever is allow-listed (see the rule)", outsideAllowList: outside };
   }
   return { refused: true, because: "the egress path changes", outsideAllowList: outside };
+}
+
+/** Reads an allow-list file (`parseAllowList`); a file that cannot be read throws a GuardInputError naming it. */
+export function readAllowList(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new GuardInputError(`cannot read the allow-list ${file} (${(err as NodeJS.ErrnoException).code})`);
+  }
+  return parseAllowList(text, file);
 }
 
 /** Reads an allow-list file: one IPv4 address a line (# comments) or a JSON array of them. */

@@ -5,10 +5,9 @@
  * format: one IPv4 address a line, or a JSON array): missing ones fail the job (exit 1), stale ones are named.
  * Usage: make egress-ips [ARGS="--format json|cidr" | ARGS="--check FILE"]
  */
-import { readFileSync } from "fs";
 import { NETWORK_OUTPUTS } from "@fixed-egress/constructs";
 import type { EgressIpDetail } from "@fixed-egress/constructs";
-import { parseAllowList } from "@fixed-egress/guard";
+import { readAllowList } from "@fixed-egress/guard";
 import { stackNames } from "../stacks";
 import { Job, JobValues, fail } from "./cli";
 import { configFromEnv, synth } from "./app";
@@ -77,18 +76,10 @@ async function egressIps(values: JobValues): Promise<number> {
   if (checkFile && values.format !== undefined) fail("--check prints the comparison only: give --check or --format, not both", 2);
   // Read before anything runs: a bad allow-list stops the job before Terraform does.
   let admitted: string[] | undefined;
-  if (checkFile) {
-    let text: string;
-    try {
-      text = readFileSync(checkFile, "utf8");
-    } catch (err) {
-      return fail(`cannot read the allow-list ${checkFile} (${(err as NodeJS.ErrnoException).code})`, 2);
-    }
-    try {
-      admitted = parseAllowList(text, checkFile);
-    } catch (err) {
-      return fail((err as Error).message, 2);
-    }
+  try {
+    admitted = checkFile ? readAllowList(checkFile) : undefined;
+  } catch (err) {
+    fail((err as Error).message, 2);
   }
   if (format !== "text" || checkFile) progressToStderr();
   const { config } = configFromEnv();
@@ -103,7 +94,7 @@ async function egressIps(values: JobValues): Promise<number> {
   const { ips, note } = inventoryOf(await outputsOf(network, "egress-ips"));
   if (ips.length === 0) fail(`${network} has no egress IPs in its state: deploy it first (make deploy)`);
   if (note) process.stderr.write(`note: ${note}\n`);
-  if (admitted && checkFile) {
+  if (checkFile && admitted) {
     const report = checkReport(checkFile, ips, admitted);
     process.stdout.write(report.text);
     return report.code;
