@@ -57,9 +57,9 @@ typecheck: node_modules/.install-stamp
 	@npx tsc --noEmit -p .
 
 test: install-test  ## every suite: unit, terraform, consumer (the packed library), lambda (real PostgreSQL), e2e (emulator); six workers, longest suites first (the others at a lower priority); the type-check beside them
-	@mkdir -p .run; npx tsc --noEmit -p . > .run/typecheck.log 2>&1 & tsc=$$!; \
+	@mkdir -p .run; $(MAKE) -s typecheck > .run/typecheck.log 2>&1 & tsc=$$!; \
 	  npx jest --maxWorkers=6; jest=$$?; \
-	  if ! wait $$tsc; then cat .run/typecheck.log; echo "make test: tsc --noEmit failed (above)" >&2; exit 1; fi; exit $$jest
+	  if ! wait $$tsc; then cat .run/typecheck.log; echo "make test: make typecheck failed (above)" >&2; exit 1; fi; exit $$jest
 
 test-unit: node_modules/.install-stamp
 	@npx jest __tests__/unit

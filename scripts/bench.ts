@@ -7,45 +7,24 @@
  * the CPU of a Terraform command that loads the provider, with and without the tests' launchers, and of a job's
  * process, bundled and through tsx.
  */
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { cpus, tmpdir, totalmem } from "os";
 import { join } from "path";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../stacks/app-stack";
 import { reviewSeconds } from "./guard-bench";
-import { jobStartCpu, providerLoadCpu } from "./cpu-bench";
+import { Sample, jobStartCpu, measure, median, providerLoadCpu } from "./bench-measure";
 
 const ROOT = join(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const TF_ENV = join(ROOT, "scripts", "tf-env.sh");
 const work = mkdtempSync(join(tmpdir(), "fixed-egress-bench-"));
 
-interface Sample {
-  readonly seconds: number;
-  readonly maxRssMb: number;
-}
-
-/** One run under /usr/bin/time: wall seconds and the process's peak RSS. */
-function measure(args: string[], env: NodeJS.ProcessEnv = {}): Sample {
-  const out = join(work, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", out, TF_ENV, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_NO_WARNINGS: "1", ...env },
-    encoding: "utf8",
-  });
-  writeFileSync(join(work, "time.out"), r.stdout ?? "");
-  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-2000)}`);
-  const [seconds, kb] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
-  return { seconds, maxRssMb: kb / 1024 };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function repeat(n: number, f: (i: number) => Sample): Sample {
+function repeat(n: number, f: (i: number) => Sample): Pick<Sample, "seconds" | "maxRssMb"> {
   const samples = Array.from({ length: n }, (_, i) => f(i));
   return { seconds: median(samples.map((s) => s.seconds)), maxRssMb: median(samples.map((s) => s.maxRssMb)) };
 }
-const fmt = (s: Sample) => `${s.seconds.toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB peak RSS`;
+const fmt = (s: Pick<Sample, "seconds" | "maxRssMb">) => `${s.seconds.toFixed(2)} s, ${s.maxRssMb.toFixed(0)} MB peak RSS`;
 const line = (label: string, value: string, target?: string) =>
   process.stdout.write(`${label.padEnd(40)} ${value}${target ? `   (target ${target})` : ""}\n`);
 
@@ -105,12 +84,13 @@ function main(): void {
     const destroys: Sample[] = [];
     const stackSeconds: Record<string, number[]> = {};
     for (let i = 0; i < RUNS; i++) {
-      deploys.push(measure(["node", "--import", "tsx", "jobs/main.ts", "deploy"], jobEnv));
+      const deploy = measure(["node", "scripts/jobs.js", "deploy"], jobEnv);
+      deploys.push(deploy);
       // each stack's plan, review and apply of the saved plan, as the job reports it
-      for (const m of readFileSync(join(work, "time.out"), "utf8").matchAll(/^ {4}(\S+): Apply complete!.*planned, reviewed and applied in ([\d.]+) s/gm)) {
+      for (const m of deploy.stdout.matchAll(/^ {4}(\S+): Apply complete!.*planned, reviewed and applied in ([\d.]+) s/gm)) {
         (stackSeconds[m[1]] ??= []).push(Number(m[2]));
       }
-      destroys.push(measure(["node", "--import", "tsx", "jobs/main.ts", "destroy"], jobEnv));
+      destroys.push(measure(["node", "scripts/jobs.js", "destroy"], jobEnv));
     }
     line("deploy both stacks on the emulator", `${median(deploys.map((s) => s.seconds)).toFixed(1)} s (make demo's job: bootstrap, synth, init, plan, review, apply)`, "<= 60 s");
     const perStack = Object.entries(stackSeconds).map(([stack, xs]) => [stack, median(xs)] as const);

@@ -4,7 +4,7 @@
 # built once per mirror content in .run/provider-launchers/<key> (the key hashes each provider's path, size
 # and time, so a provider added or replaced gets a new one).
 # Why: Terraform checks the provider package against the lock file's checksum at every command, which means
-# hashing the 700 MB AWS provider each time (about 0.5 CPU-s per plan, show or apply; npm run bench).
+# hashing the 700 MB AWS provider each time (0.49 CPU-s of a `terraform show -json`; npm run bench).
 # Through a launcher it hashes a few bytes, and the same binary runs. scripts/tf-env.sh uses it when
 # FIXED_EGRESS_PROVIDER_LAUNCHERS=1, which jest.config.js sets for the tests; the jobs and make demo never do.
 # Usage: scripts/provider-launchers.sh <mirror folder>

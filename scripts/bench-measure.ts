@@ -1,14 +1,17 @@
 /**
- * For npm run bench, CPU figures (not wall: the tests are CPU-bound), median of `runs`, the two ways taking turns:
- * one Terraform command that loads the AWS provider (`terraform show -json` of a saved plan) with the provider
- * installed from the mirror as make demo does and through the tests' launchers (scripts/provider-launchers.sh);
- * and a job's process (`cost`) started as make does (scripts/jobs.js) and through tsx.
+ * How npm run bench measures (scripts/bench.ts): one command through scripts/tf-env.sh under /usr/bin/time, its
+ * wall seconds, peak RSS and CPU (user + sys); and two CPU comparisons, medians of `runs` with the two ways taking
+ * turns (CPU, not wall: the tests are CPU-bound): one Terraform command that loads the AWS provider
+ * (`terraform show -json` of a saved plan) with the provider from the mirror, as make demo has it, and through the
+ * tests' launchers (scripts/provider-launchers.sh); and a job's process (`cost`) as make starts it
+ * (scripts/jobs.js) and through tsx.
  */
 import { spawnSync } from "child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 
+const ROOT = join(__dirname, "..");
 const TF_ENV = join(__dirname, "tf-env.sh");
 const CONFIG = {
   terraform: { required_providers: { aws: { source: "hashicorp/aws", version: "5.100.0" } } },
@@ -16,25 +19,38 @@ const CONFIG = {
   resource: { aws_vpc: { v: { cidr_block: "10.0.0.0/16" } } },
 };
 
-/** User + sys CPU-s of one command (run through scripts/tf-env.sh). */
-const timeDir = mkdtempSync(join(tmpdir(), "fixed-egress-cpu-bench-"));
-function cpuOf(dir: string, args: string[], env: NodeJS.ProcessEnv = {}): number {
-  const time = join(timeDir, "time.txt");
-  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", time, TF_ENV, ...args], { cwd: dir, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${args.join(" ")} failed:\n${r.stderr}`);
-  return readFileSync(time, "utf8").trim().split("\n").pop()!.split(" ").map(Number).reduce((a, b) => a + b, 0);
+export interface Sample {
+  readonly seconds: number;
+  readonly maxRssMb: number;
+  /** user + sys seconds of the command and what it waited for */
+  readonly cpu: number;
+  readonly stdout: string;
 }
+
+/** One run of `args` through scripts/tf-env.sh under /usr/bin/time, from `cwd` (the project by default). */
+export function measure(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Sample {
+  const dir = mkdtempSync(join(tmpdir(), "fixed-egress-bench-time-"));
+  try {
+    const out = join(dir, "time.txt");
+    const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", "-o", out, TF_ENV, ...args], { cwd, env: { ...process.env, NODE_NO_WARNINGS: "1", ...env }, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${(r.stderr || r.stdout).slice(-2000)}`);
+    const [seconds, kb, user, sys] = readFileSync(out, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    return { seconds, maxRssMb: kb / 1024, cpu: user + sys, stdout: r.stdout ?? "" };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const cpuOf = (cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) => measure(args, env, cwd).cpu;
 const tf = (dir: string, launchers: string, args: string[]) => cpuOf(dir, ["terraform", ...args], { FIXED_EGRESS_PROVIDER_LAUNCHERS: launchers });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Median CPU-s of the cost job's process: as make runs it (a bundle) and through tsx. */
 export function jobStartCpu(runs: number): { bundled: number; tsx: number } {
-  const root = join(__dirname, "..");
   const bundled: number[] = [];
   const tsx: number[] = [];
   for (let i = 0; i < runs; i++) {
-    bundled.push(cpuOf(root, ["node", "scripts/jobs.js", "cost"]));
-    tsx.push(cpuOf(root, ["node", "--import", "tsx", "jobs/main.ts", "cost"]));
+    bundled.push(cpuOf(ROOT, ["node", "scripts/jobs.js", "cost"]));
+    tsx.push(cpuOf(ROOT, ["node", "--import", "tsx", "jobs/main.ts", "cost"]));
   }
   return { bundled: median(bundled), tsx: median(tsx) };
 }
