@@ -15,6 +15,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { adoptInto, routeImportId } from "./adopt";
+import { EgressPublishing, publishEgressIps } from "./egress-publishing";
 import { addFlowLogs } from "./flow-logs";
 import { NETWORK_OUTPUTS } from "./contract";
 import { ValidationError } from "./errors";
@@ -75,15 +76,15 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   public readonly natProvider: NatProvider;
   /** Elastic IPs created here; none for brought allocations. */
   public readonly eips: Eip[] = [];
+  /** The prefix list, RAM share and SSM parameter that `publishEgressIps` asked for (none when it is left out). */
+  public readonly publishing: EgressPublishing;
   public readonly s3GatewayEndpoint?: VpcEndpoint;
   public readonly flowLog?: FlowLog;
   private regionData?: DataAwsRegion;
   private partitionData?: DataAwsPartition;
 
   /** @deprecated since 0.4.0: `natDeviceIds` (the same list) */
-  public get natGatewayIds(): string[] {
-    return this.natDeviceIds;
-  }
+  public get natGatewayIds(): string[] { return this.natDeviceIds; } // prettier-ignore
 
   /**
    * The network another stack deployed, read from its state's documented outputs (`NETWORK_CONTRACT`):
@@ -191,6 +192,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
     this.egressIps = this.natDevices.flatMap((d) => d.publicIps);
     this.egressIpDetails = this.natDevices.flatMap(egressIpDetailsOf);
     this.natDeviceIds = this.natDevices.map(deviceIdOf);
+    this.publishing = plan.publishing ? publishEgressIps(new Construct(this, "egress-ips"), { name, details: this.egressIpDetails, props: plan.publishing, tags }) : {};
     this.publicSubnets = [...publicSubnets.values()];
     this.privateSubnets = [...privateSubnets.values()];
     this.publicSubnetIds = this.publicSubnets.map((s) => s.id);
@@ -293,7 +295,5 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   private region = (): DataAwsRegion => (this.regionData ??= new DataAwsRegion(this, "region"));
 
   /** The partition, looked up once for whatever builds ARNs (the flow-log trust, the NAT alarms' EC2 actions). */
-  private partition(): DataAwsPartition {
-    return (this.partitionData ??= new DataAwsPartition(this, "partition"));
-  }
+  private partition = (): DataAwsPartition => (this.partitionData ??= new DataAwsPartition(this, "partition"));
 }

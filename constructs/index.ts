@@ -12,6 +12,7 @@ export type {
   DevicePlan,
   EgressAllocation,
 } from "./network-plan";
+export type { PublishEgressIpsProps, EgressPublishing } from "./egress-publishing";
 export { NETWORK_CONTRACT, NETWORK_OUTPUTS, NOT_APPLIED_OUTPUTS, networkAppliedPrecondition, networkOutputs } from "./contract";
 export type { NetworkOutputKey } from "./contract";
 export type { AdoptedNetwork, AdoptedResource, AdoptedRouteTable, AdoptedNatGateway, AdoptedAddress } from "./adopt";

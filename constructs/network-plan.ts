@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { ADOPTION_MARKER_TAG, AdoptedResource, AdoptedRouteTable, checkAdoption } from "./adopt";
+import { PublishEgressIpsProps, checkPublishing } from "./egress-publishing";
 import { Problem } from "./errors";
 import { NAT_GATEWAY_MAX_ADDRESSES, NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
 import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
@@ -95,6 +96,8 @@ export interface NetworkPlan {
   readonly s3Endpoint: boolean;
   /** @default - no flow logs */
   readonly flowLogs?: { readonly retentionDays: number };
+  /** where the egress IPs are published @default - nowhere */
+  readonly publishing?: PublishEgressIpsProps;
   /** empty when the plan can be built */
   readonly problems: Problem[];
 }
@@ -145,6 +148,7 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
     mapPublicIpOnLaunch: props.mapPublicIpOnLaunch ?? NETWORK_DEFAULTS.mapPublicIpOnLaunch,
     s3Endpoint: props.s3Endpoint ?? NETWORK_DEFAULTS.s3Endpoint,
     flowLogs: props.flowLogs ? { retentionDays: props.flowLogs.retentionDays ?? NETWORK_DEFAULTS.flowLogRetentionDays } : undefined,
+    publishing: props.publishEgressIps,
   };
   const empty = { ...base, zones: [], publicTables: [], privateTables: [], devices: [] };
 
@@ -193,6 +197,7 @@ export function planNetwork(props: FixedEgressNetworkProps): NetworkPlan {
   }
   if (props.flowLogs) checkRetention(p, "flowLogs.retentionDays", props.flowLogs.retentionDays);
   if (props.alarms) checkPattern(p, "alarms.topicArn", props.alarms.topicArn, SNS_TOPIC_ARN, "give the SNS topic's ARN, such as \"arn:aws:sns:ap-northeast-1:123456789012:nat-alarms\"");
+  checkPublishing(p, props.publishEgressIps);
   const extra = base.natGatewaySecondaryEips;
   checkInteger(p, "natGatewaySecondaryEips", extra, 0, MAX_SECONDARY_ADDRESSES, "addresses");
   const adoptedExtra = Math.max(0, ...(adopt?.natGateways ?? []).map((n) => n.secondaryAddresses?.length ?? 0));

@@ -1,4 +1,5 @@
 import { AdoptedNetwork } from "./adopt";
+import type { PublishEgressIpsProps } from "./egress-publishing";
 import { NatPlacement, NatProvider } from "./nat-provider";
 
 export interface FlowLogsProps {
@@ -65,6 +66,11 @@ export interface FixedEgressNetworkProps {
    * @default - no notification
    */
   readonly alarms?: NatAlarmsProps;
+  /**
+   * Publish the egress IPs where partners read them: a prefix list (shared through RAM with `shareWith`) and an
+   * SSM parameter; both follow the network in the same apply. @default - not published
+   */
+  readonly publishEgressIps?: PublishEgressIpsProps;
   /** VPC flow logs to CloudWatch Logs. @default - none */
   readonly flowLogs?: FlowLogsProps;
   /** Tags on every resource, after `Name`. @default {} */
