@@ -1,4 +1,4 @@
-"""The local AWS emulator: moto's server with six patches that make it behave like AWS.
+"""The local AWS emulator: moto's server with nine patches that make it behave like AWS.
 
 1. AWS releases a NAT Gateway's network interface when the gateway is deleted, and with it the Elastic IP's
    association, so the same allocation can go to a replacement gateway. moto (5.2.5) keeps the address
@@ -27,6 +27,8 @@
    quota: here GetServiceQuota answers it (FIXED_EGRESS_EMULATOR_NAT_ADDRESS_QUOTA, 2 by default, standing for
    an increase) and CreateNatGateway / AssociateNatGatewayAddress beyond it fail (AddressLimitExceeded: the
    emulator's code; AWS's exact one is not verified here).
+8 and 9 (prefix lists keep their size and refuse entries beyond it; RAM associates principals and resources) are in
+scripts/moto_publishing.py, imported here.
 docs/emulator.md ("Known differences from AWS") describes them; __tests__/e2e/emulator-patches.test.ts pins 5, 6 and 7; __tests__/e2e/main-job.test.ts and
 __tests__/e2e/nat-instance.test.ts and __tests__/e2e/adopt.test.ts pin them.
 Usage: python scripts/moto_server.py [moto_server arguments]   (scripts/emulator.sh starts it)
@@ -46,6 +48,8 @@ from moto.ec2.responses.nat_gateways import NatGateways
 from moto.ec2.utils import add_tag_specification, random_private_ip
 from moto.server import main
 from moto.servicequotas.resources.default_quotas.vpc import VPC_DEFAULT_QUOTAS
+
+import moto_publishing  # noqa: F401  (patches 8 and 9)
 
 _delete_nat_gateway = NatGatewayBackend.delete_nat_gateway
 

@@ -3,21 +3,27 @@
  * holds cannot be disassociated, released or associated elsewhere (AuthFailure) until the gateway lets go of it;
  * an address on an interface moves to another when AllowReassociation is left out, as "reassociation is
  * automatic" in a VPC, and only AllowReassociation=false refuses; and (patch 7) a NAT Gateway holds at most the
- * quota "Elastic IP addresses per public NAT gateway" (2 until an increase), which Service Quotas reports.
+ * quota "Elastic IP addresses per public NAT gateway" (2 until an increase), which Service Quotas reports; and
+ * (patch 8, scripts/moto_publishing.py) a prefix list keeps the size and name it was given and holds no more
+ * entries than its size.
  */
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
+  CreateManagedPrefixListCommand,
   CreateNatGatewayCommand,
   CreateNetworkInterfaceCommand,
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
+  DescribeManagedPrefixListsCommand,
   DisassociateAddressCommand,
   DisassociateNatGatewayAddressCommand,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
+  ModifyManagedPrefixListCommand,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
 import { GetServiceQuotaCommand, ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
@@ -74,5 +80,19 @@ describe("the emulator, as strict as AWS", () => {
     const ids = await Promise.all([0, 1, 2].map(async () => (await ec2.send(new AllocateAddressCommand({ Domain: "vpc" }))).AllocationId!));
     await expect(ec2.send(new CreateNatGatewayCommand({ SubnetId: Subnet!.SubnetId, AllocationId: ids[0], SecondaryAllocationIds: ids.slice(1) }))).rejects.toMatchObject({ name: "AddressLimitExceeded" });
     for (const id of ids) expect((await addressOf(id)).AssociationId).toBeUndefined();
+  });
+
+  it("keeps a prefix list's size and name when MaxEntries alone is modified, refuses entries beyond the size, and entries and size in one request", async () => {
+    const entry = (n: number) => ({ Cidr: `198.18.0.${n}/32`, Description: `ap-northeast-1a entry ${n}` });
+    await expect(ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "too-small", AddressFamily: "IPv4", MaxEntries: 1, Entries: [entry(1), entry(2)] }))).rejects.toMatchObject({ name: "PrefixListMaxEntriesExceeded" });
+    const { PrefixList } = await ec2.send(new CreateManagedPrefixListCommand({ PrefixListName: "egress-ips-pin", AddressFamily: "IPv4", MaxEntries: 1, Entries: [entry(1)] }));
+    const id = PrefixList!.PrefixListId!;
+    await expect(ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 1, AddEntries: [entry(2)] }))).rejects.toMatchObject({ name: "PrefixListMaxEntriesExceeded" });
+    await expect(ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 1, AddEntries: [entry(2)], MaxEntries: 2 }))).rejects.toMatchObject({ name: "InvalidParameterCombination" });
+    await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, MaxEntries: 2 }));
+    const [list] = (await ec2.send(new DescribeManagedPrefixListsCommand({ PrefixListIds: [id] }))).PrefixLists!;
+    expect(list).toMatchObject({ MaxEntries: 2, PrefixListName: "egress-ips-pin", Version: 1 });
+    await ec2.send(new ModifyManagedPrefixListCommand({ PrefixListId: id, CurrentVersion: 1, AddEntries: [entry(2)] }));
+    expect((await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: id }))).Entries).toEqual([entry(1), entry(2)]);
   });
 });
