@@ -23,6 +23,8 @@ export interface RuleContext {
   readonly holders: ReadonlyMap<string, string>;
   /** addresses of the resources on a private subnet's egress path before the plan (the egress model's) */
   readonly onPath: ReadonlySet<string>;
+  /** the egress IPs before and after the plan (unknown ones as KNOWN_AFTER_APPLY) */
+  readonly egress: { readonly before: readonly string[]; readonly after: readonly string[] };
 }
 
 export interface Rule {
@@ -35,6 +37,8 @@ export interface Rule {
   readonly why: string;
   /** false when the change fails or harms egress even with every egress IP after it allow-listed */
   readonly allowListCovers: boolean;
+  /** its findings are not about the egress path (they stand whether or not the model shows egress changing) */
+  readonly standsAlone?: boolean;
   readonly check: (c: Change, ctx: RuleContext) => string | string[] | undefined;
 }
 

@@ -56,10 +56,12 @@ export const fingerprintOf = (rule: string, stack: string, address: string, reas
  * backstop per change they leave unexplained.
  */
 export function explain(stack: string, changes: readonly EgressChange[], ruleFindings: readonly Finding[], planChanges: readonly ResourceChange[]): Finding[] {
-  if (changes.length === 0) return [];
+  // A rule about something besides the path (a published list) speaks whether or not egress changes.
+  const alone = ruleFindings.filter((f) => ruleById(f.rule).standsAlone);
+  if (changes.length === 0) return alone;
   const onPath = new Set(changes.flatMap((c) => [...c.deps]));
   // A rule whose change AWS refuses whatever is allow-listed (an ordering AWS refuses) speaks whenever egress changes.
-  const explained = ruleFindings.filter((f) => onPath.has(f.address) || !ruleById(f.rule).allowListCovers);
+  const explained = ruleFindings.filter((f) => onPath.has(f.address) || !ruleById(f.rule).allowListCovers || ruleById(f.rule).standsAlone);
   const touched = new Map(planChanges.filter((c) => !["no-op", "read"].includes(actionOf(c.change.actions))).map((c) => [c.address, actionOf(c.change.actions)]));
   const grouped = new Map<string, { subnets: string[]; change: EgressChange; touching: string[] }>();
   for (const c of changes) {

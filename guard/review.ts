@@ -77,12 +77,17 @@ export function egressFindings(
   model: EgressModel = comparePlan(plan).before,
 ): { findings: Finding[]; warnings: Finding[] } {
   let onPath: Set<string> | undefined;
+  let egress: RuleContext["egress"] | undefined;
   const ctx: RuleContext = {
     topology,
     holders: holdersOf(plan),
     // Read only by the rules of forgotten resources: computed when one asks.
     get onPath() {
       return (onPath ??= new Set([...model.values()].filter(isPrivate).flatMap((m) => [...depsOf(m)])));
+    },
+    // Read only by the rules of published egress IPs.
+    get egress() {
+      return (egress ??= { before: egressBefore(plan, topology), after: egressAfter(plan, topology) });
     },
   };
   const byType = new Map<string, Rule[]>();

@@ -7,6 +7,7 @@ import { Rule, allocationOf, bypassesNat, changes, destinationOf, gone, isNatIns
 import { str, strings } from "./plan";
 import { STOPPING_UPDATES } from "./model";
 import { PATH_RULES } from "./rules-path";
+import { PUBLISHED_RULES } from "./rules-published";
 import { TABLE_TYPES, inlineRoutes, isDefaultRoute, natTargetOf } from "./topology";
 
 export type { Change, Rule, RuleContext, Verdict } from "./change";
@@ -282,6 +283,7 @@ export const RULES: readonly Rule[] = [
         .map((t) => `would route ${service} from private route table ${t} through a VPC endpoint: those requests carry no public source IP, so a bucket or table policy that allow-lists the egress IP (aws:SourceIp) denies them.`);
     },
   },
+  ...PUBLISHED_RULES,
   ...PATH_RULES,
 ];
 

@@ -11,16 +11,19 @@ import {
   DeleteSubnetCommand,
   DescribeAddressesCommand,
   DescribeInternetGatewaysCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeNatGatewaysCommand,
   DescribeRouteTablesCommand,
   DescribeSubnetsCommand,
   DisassociateAddressCommand,
   EC2Client,
+  GetManagedPrefixListEntriesCommand,
   ReleaseAddressCommand,
 } from "@aws-sdk/client-ec2";
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { reviewPlan } from "@fixed-egress/guard";
 import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { tmpdir } from "os";
 import { join } from "path";
 import { bootstrapState } from "../../jobs/bootstrap-state";
@@ -39,6 +42,35 @@ beforeAll(() => {
   ec2 = new EC2Client(clientFor(emu.endpoint));
 });
 afterAll(() => emu?.stop());
+
+/** RAM's GetResourceShareAssociations (moto checks no signature; the SDK has no RAM client here). */
+async function ramAssociations(query: object): Promise<{ resourceShareArn: string; associatedEntity: string }[]> {
+  const authorization = "AWS4-HMAC-SHA256 Credential=test/20260101/ap-northeast-1/ram/aws4_request, SignedHeaders=host, Signature=0";
+  const r = await fetch(`${emu.endpoint}/getresourceshareassociations`, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify(query) });
+  return ((await r.json()) as { resourceShareAssociations: { resourceShareArn: string; associatedEntity: string }[] }).resourceShareAssociations;
+}
+
+/**
+ * The network's egress IPs as published: a prefix list of one /32 each (zone and role described), sized for them
+ * and shared with the principal through RAM, and the SSM parameter; returns the prefix list's id.
+ */
+async function expectPublished(details: { address: string; zone: string; role: string }[]): Promise<string> {
+  const { PrefixLists } = await ec2.send(new DescribeManagedPrefixListsCommand({ Filters: [{ Name: "prefix-list-name", Values: ["egress-ips-peraz"] }] }));
+  expect(PrefixLists).toHaveLength(1);
+  const list = PrefixLists![0];
+  expect(list.MaxEntries).toBe(details.length);
+  const { Entries } = await ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: list.PrefixListId }));
+  const byCidr = (a: { Cidr?: string }, b: { Cidr?: string }) => a.Cidr!.localeCompare(b.Cidr!);
+  expect([...Entries!].sort(byCidr)).toEqual(details.map((x) => ({ Cidr: `${x.address}/32`, Description: `${x.zone} ${x.role}` })).sort(byCidr));
+  const { Parameter } = await new SSMClient(clientFor(emu.endpoint)).send(new GetParameterCommand({ Name: "/partners/peraz/egress-ips" }));
+  expect(Parameter).toMatchObject({ Type: "StringList" });
+  expect(Parameter!.Value!.split(",").sort()).toEqual(details.map((x) => x.address).sort());
+  const held = await ramAssociations({ associationType: "RESOURCE", resourceArn: list.PrefixListArn });
+  expect(held).toHaveLength(1);
+  const principals = await ramAssociations({ associationType: "PRINCIPAL", resourceShareArns: [held[0].resourceShareArn] });
+  expect(principals.map((p) => p.associatedEntity)).toEqual(["111122223333"]);
+  return list.PrefixListId!;
+}
 
 // Each test has a network of its own name; none is destroyed only to clean up (the emulator forgets all when stopped).
 describe("NAT modes on the emulator", () => {
@@ -69,7 +101,7 @@ describe("NAT modes on the emulator", () => {
     const moved = changes.filter((c: any) => c.previous_address);
     expect(moved.length).toBe(24); // per zone: 2 subnets, 2 associations, a private table and its route, a NAT Gateway and its EIP
     for (const c of moved) expect(c.address).toMatch(/ap-northeast-1[acd]/);
-    await d.apply("network");
+    await d.applyReviewed("network");
     // The outputs added since 0.3.0: nat_device_ids (the gateways again) and egress_ip_details (each address with its zone and gateway).
     const upgraded = await d.outputs("network");
     expect(upgraded).toEqual({ ...deployed, nat_device_ids: deployed.nat_gateway_ids, egress_ip_details: upgraded.egress_ip_details });
@@ -115,6 +147,26 @@ describe("NAT modes on the emulator", () => {
     expect(review.findings.length).toBeGreaterThan(0);
     for (const f of review.findings) expect(f.address).toMatch(/ap-northeast-1a/);
     expect(review.egressAfter.sort()).toEqual(net.egress_ips.filter((_: string, i: number) => i > 0).sort());
+
+    // Published (prefix list shared through RAM, SSM parameter) on two zones, then the third zone added: the list,
+    // its size and the parameter follow in the same apply, which the guard finds consistent.
+    const publish = (c: any, from: number) => {
+      zones(c, from);
+      c.network.publishEgressIps = { prefixList: true, shareWith: ["111122223333"], ssmParameter: "/partners/peraz/egress-ips" };
+    };
+    await d.resynth(emulatorConfig(emu.endpoint, "peraz", (c) => publish(c, 1)));
+    await d.apply("network");
+    const list = await expectPublished((await d.outputs("network")).egress_ip_details);
+    await d.resynth(emulatorConfig(emu.endpoint, "peraz", (c) => publish(c, 0)));
+    const grow = JSON.parse(readFileSync(await d.planJsonFile("network"), "utf8"));
+    expect(grow.resource_changes.find((c: any) => c.type === "aws_ec2_managed_prefix_list").change.actions).toEqual(["update"]);
+    const growing = reviewPlan(grow, "peraz-network");
+    expect([...growing.findings, ...growing.warnings].filter((f) => f.rule.startsWith("prefix-list"))).toEqual([]);
+    await d.applyReviewed("network");
+    const three = (await d.outputs("network")).egress_ip_details;
+    expect(three.map((x: any) => x.zone).sort()).toEqual(["ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d"]);
+    expect(await expectPublished(three)).toBe(list);
+    expect(await d.planExitCode("network")).toBe(0);
   });
 
   it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe; a third secondary is added in place, which the review refuses as an address change (its IP is known only after apply)", async () => {
@@ -162,7 +214,7 @@ describe("NAT modes on the emulator", () => {
     const review = reviewPlan(plan, "second-network");
     expect(review.findings.map((f) => f.rule)).toEqual(["nat-gateway-addresses"]);
     expect([...review.egressBefore].sort()).toEqual([...net.egress_ips].sort());
-    await d.apply("network");
+    await d.applyReviewed("network");
     const after = await d.outputs("network");
     expect(after.egress_ips.slice(0, 3)).toEqual(net.egress_ips);
     // The review names the change as a secondary address (its IP is known only after apply).

@@ -18,6 +18,8 @@ export interface Deployment {
   outputs(which: "network" | "app"): Promise<Record<string, any>>;
   /** `terraform show -json` of a fresh plan, written to <stack dir>/<stack>.plan.json; returns the path */
   planJsonFile(which: "network" | "app"): Promise<string>;
+  /** applies the plan the last planJsonFile saved (review.tfplan): what was reviewed, without planning again */
+  applyReviewed(which: "network" | "app"): Promise<void>;
   /** exit code of `plan -detailed-exitcode`: 0 no changes, 2 changes */
   planExitCode(which: "network" | "app"): Promise<number>;
   destroy(which: "network" | "app"): Promise<void>;
@@ -66,6 +68,10 @@ export async function prepare(config: AppConfig): Promise<Deployment> {
       const file = join(dir(w), `${basename(dir(w))}.plan.json`);
       writeFileSync(file, show.stdout);
       return file;
+    },
+    applyReviewed: async (w) => {
+      applied.add(w);
+      await terraform(dir(w), ["apply", "-input=false", "-no-color", "review.tfplan"]);
     },
     planExitCode: async (w) => {
       await init(w);

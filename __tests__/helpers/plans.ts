@@ -84,4 +84,10 @@ export const INSTANCE: Res[] = [
   { address: "aws_route_table_association.priv", type: "aws_route_table_association", values: { id: "rtbassoc-1", subnet_id: "subnet-priv", route_table_id: "rtb-priv" } },
 ];
 
+/** TODAY with a secondary address on the NAT Gateway: eipalloc-2, 198.51.100.8. */
+export const SECONDARY: Res[] = [
+  ...TODAY.map((r) => (r.type === "aws_nat_gateway" ? { ...r, values: { ...r.values, secondary_allocation_ids: ["eipalloc-2"] } } : r)),
+  { address: "aws_eip.second", type: "aws_eip", values: { id: "eipalloc-2", allocation_id: "eipalloc-2", public_ip: "198.51.100.8", network_interface: "eni-natgw" } },
+];
+
 export const valuesAt = (resources: readonly Res[], address: string): Values => resources.find((r) => r.address === address)!.values;
