@@ -144,8 +144,17 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
     `instance / gateway: ${((instance / gateway) * 100).toFixed(1)}%`,
     `internet data transfer out, ${gbPerMonth} GB (${p.dataTransferOutGb} USD/GB): ${usd(gbPerMonth * p.dataTransferOutGb)} with either NAT, outside both totals`,
     `This config (natProvider "${config.network.natProvider}"): ${usd(configTotal(config, gbPerMonth))} per month for the NAT. Billing starts when the NAT device is created.`,
+    ...publishingLines(config),
   );
   return lines.join("\n");
+}
+
+/** What publishing the egress IPs adds (nothing: said, so nobody has to look it up). */
+function publishingLines(config: AppConfig): string[] {
+  const pub = config.network.publishEgressIps;
+  if (!pub) return [];
+  const what = [pub.prefixList ? "a customer-managed prefix list" : "", (pub.shareWith ?? []).length > 0 ? "its AWS RAM share" : "", pub.ssmParameter ? "a standard-tier SSM parameter" : ""].filter(Boolean);
+  return [`Publishing the egress IPs (${what.join(", ")}): 0.00 USD; AWS charges nothing for these.`];
 }
 
 /** One line for the end of `make demo`. */

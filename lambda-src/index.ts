@@ -3,11 +3,14 @@
  * database sees. When that address is one of EGRESS_IPS, the fixed egress path works end to end.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CanaryResult, canaryLine, emfDocument, runCanary } from "./canary";
 import { Seen, seenByMysql, seenByPostgres } from "./engines";
 import { Engine, ProbeSettings, readSettings } from "./settings";
 
 export { readSettings } from "./settings";
 export type { ProbeSettings } from "./settings";
+export { CANARY_METRICS, canaryLine, emfDocument, observedAddress, runCanary } from "./canary";
+export type { CanaryResult } from "./canary";
 
 export interface ProbeResult {
   readonly engine: Engine;
@@ -85,7 +88,22 @@ export async function probe(settings: ProbeSettings, password: string): Promise<
   };
 }
 
-export async function handler(): Promise<ProbeResult> {
+/** What the canary's schedule sends (constructs/egress-canary.ts). */
+export interface ProbeEvent {
+  readonly canary?: boolean;
+}
+
+/**
+ * A probe by default: the result, or the error. With `{ "canary": true }` (the schedule's input) it never throws:
+ * it logs one line and one embedded-metric-format document, and returns what it found.
+ */
+export function handler(event?: ProbeEvent & { canary?: false }): Promise<ProbeResult>;
+export function handler(event: ProbeEvent & { canary: true }): Promise<CanaryResult>;
+export async function handler(event: ProbeEvent = {}): Promise<ProbeResult | CanaryResult> {
   const settings = readSettings();
-  return probe(settings, await passwordFor(settings));
+  if (!event?.canary) return probe(settings, await passwordFor(settings));
+  const result = await runCanary(settings, async () => (await probe(settings, await passwordFor(settings))).sourceIp);
+  console.log(canaryLine(result, settings.egressIps));
+  console.log(JSON.stringify(emfDocument(result)));
+  return result;
 }

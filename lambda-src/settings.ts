@@ -18,6 +18,10 @@ export interface ProbeSettings {
   readonly tls: TlsMode;
   /** PEM text of the CA bundle for verify-full */
   readonly tlsCa?: string;
+  /** the canary's metric dimension: the network's name */
+  readonly networkName?: string;
+  /** an HTTPS endpoint that answers the caller's address, asked when the database cannot tell it */
+  readonly observerUrl?: string;
 }
 
 /** The probe's environment variables by what they carry: the app stack sets them by these names, the probe reads them. */
@@ -34,6 +38,8 @@ export const PROBE_ENV = {
   connectTimeoutMs: "CONNECT_TIMEOUT_MS",
   tls: "DB_TLS",
   tlsCaFile: "DB_TLS_CA_FILE",
+  networkName: "NETWORK_NAME",
+  observerUrl: "EGRESS_OBSERVER_URL",
 } as const;
 
 export const DEFAULT_PORTS: Record<Engine, number> = { postgres: 5432, mysql: 3306 };
@@ -85,5 +91,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ProbeSetting
     connectTimeoutMs,
     tls,
     tlsCa,
+    networkName: env[E.networkName] || undefined,
+    observerUrl: env[E.observerUrl] || undefined,
   };
 }

@@ -8,11 +8,15 @@
    AWS. Here it behaves as AWS (PrefixListMaxEntriesExceeded and InvalidParameterCombination are the emulator's
    codes; AWS's exact ones are not verified here).
 9. AWS RAM has AssociateResourceShare and DisassociateResourceShare (the provider's aws_ram_resource_association
-   and aws_ram_principal_association call them) and GetResourceShares answers only the shares asked for
-   (resourceShareArns, name, status). moto (5.2.5) has neither call and answers every share it ever held: here
-   principals and resources are associated and disassociated, and the answer is filtered.
+   and aws_ram_principal_association call them), ListResourceSharePermissions (a share holds the default
+   permission of each resource type it shares; the provider reads it) and GetResourceShares answers only the
+   shares asked for (resourceShareArns, name, status), with their tags (TagResource, UntagResource). moto (5.2.5)
+   has none of these calls, drops a share's tags and answers every share it ever held: here principals and
+   resources are associated and disassociated, a share lists the default permissions of what it shares and keeps
+   its tags, and the answer is filtered.
 """
 import json
+from datetime import datetime, timezone
 
 import moto.ram.urls as ram_urls
 from moto.core.responses import ActionResult
@@ -20,7 +24,7 @@ from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.managed_prefixes import ManagedPrefixListBackend
 from moto.ec2.responses.vpcs import VPCs
 from moto.ram.exceptions import UnknownResourceException
-from moto.ram.models import ResourceAccessManagerBackend
+from moto.ram.models import ResourceAccessManagerBackend, ResourceShare
 from moto.ram.responses import ResourceAccessManagerResponse
 
 
@@ -111,6 +115,28 @@ def disassociate_resource_share(self):
     return json.dumps({"resourceShareAssociations": _associations(share, principals, resources, "DISASSOCIATING")})
 
 
+def _kind(arn):
+    """arn:aws:ec2:<region>:<account>:prefix-list/pl-1 → "ec2prefixlist", as RAM's resource types read ("ec2:PrefixList") without case or punctuation."""
+    parts = arn.split(":")
+    return (parts[2] + parts[5].split("/")[0]).replace("-", "").lower() if len(parts) > 5 else ""
+
+
+def _epoch(permission):
+    """moto keeps a permission's times as text; RAM's API gives epoch seconds (the SDKs refuse anything else)."""
+    return {k: datetime.strptime(permission[k], "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp() for k in ("creationTime", "lastUpdatedTime") if isinstance(permission.get(k), str)}
+
+
+def list_resource_share_permissions(self):
+    share = _share(self.ram_backend, self.request_params.get("resourceShareArn"))
+    kinds = {_kind(r) for r in share.resource_arns}
+    permissions = [
+        {**p.describe(), **_epoch(p.describe()), "status": "ASSOCIATED"}
+        for p in self.ram_backend.managed_permissions
+        if p.is_resource_type_default and p.resource_type.replace(":", "").lower() in kinds
+    ]
+    return json.dumps({"permissions": permissions})
+
+
 _get_resource_shares = ResourceAccessManagerBackend.get_resource_shares
 
 
@@ -122,10 +148,47 @@ def get_resource_shares_response(self):
     return json.dumps({"resourceShares": shares})
 
 
+_describe_share = ResourceShare.describe
+
+
+def describe_share(self):
+    return {**_describe_share(self), "tags": [{"key": k, "value": v} for k, v in getattr(self, "tags", {}).items()]}
+
+
+_create_share = ResourceAccessManagerBackend.create_resource_share
+
+
+def create_resource_share(self, **kwargs):
+    out = _create_share(self, **kwargs)
+    self.resource_shares[-1].tags = {t["key"]: t["value"] for t in kwargs.get("tags", [])}
+    return out
+
+
+def tag_resource(self):
+    body = self.request_params
+    _share(self.ram_backend, body.get("resourceShareArn")).tags.update({t["key"]: t["value"] for t in body.get("tags", [])})
+    return json.dumps({})
+
+
+def untag_resource(self):
+    body = self.request_params
+    share = _share(self.ram_backend, body.get("resourceShareArn"))
+    share.tags = {k: v for k, v in share.tags.items() if k not in body.get("tagKeys", [])}
+    return json.dumps({})
+
+
+ResourceShare.describe = describe_share
+ResourceAccessManagerBackend.create_resource_share = create_resource_share
+ResourceAccessManagerResponse.tag_resource = tag_resource
+ResourceAccessManagerResponse.untag_resource = untag_resource
 ResourceAccessManagerResponse.associate_resource_share = associate_resource_share
 ResourceAccessManagerResponse.disassociate_resource_share = disassociate_resource_share
 ResourceAccessManagerResponse.get_resource_shares = get_resource_shares_response
+ResourceAccessManagerResponse.list_resource_share_permissions = list_resource_share_permissions
 ram_urls.url_paths.update({
     "{0}/associateresourceshare$": ResourceAccessManagerResponse.dispatch,
     "{0}/disassociateresourceshare$": ResourceAccessManagerResponse.dispatch,
+    "{0}/listresourcesharepermissions$": ResourceAccessManagerResponse.dispatch,
+    "{0}/tagresource$": ResourceAccessManagerResponse.dispatch,
+    "{0}/untagresource$": ResourceAccessManagerResponse.dispatch,
 })

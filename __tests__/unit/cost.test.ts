@@ -65,6 +65,15 @@ describe("cost", () => {
     expect(report).toMatch(/instance \(t4g\.nano\):[\s\S]*public IPv4 \(0\.005 USD\/h per EIP\)\s+3\.65 USD[\s\S]*CloudWatch alarms, 3 each/);
   });
 
+  it("says that publishing the egress IPs costs nothing, naming what is published, and says nothing when nothing is", () => {
+    const published = costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.network.publishEgressIps = { prefixList: true, shareWith: ["111122223333"], ssmParameter: "/partners/egress-ips" })), 100);
+    expect(published).toContain("Publishing the egress IPs (a customer-managed prefix list, its AWS RAM share, a standard-tier SSM parameter): 0.00 USD; AWS charges nothing for these.");
+    const plain = costReport(loadConfig(LOCAL_CONFIG), 100);
+    expect(plain).not.toContain("Publishing");
+    // The totals are the same either way.
+    expect(published.replace(/\nPublishing.*$/, "")).toBe(plain);
+  });
+
   it("gives one line for the demo and parses --gb", () => {
     expect(costLine(loadConfig(LOCAL_CONFIG))).toBe("Cost on AWS (ap-northeast-1, list price): about 55.11 USD per month for 1 NAT Gateway(s) with 100 GB; see make cost.");
     expect(costLine(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")))).toBe(
