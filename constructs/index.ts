@@ -33,6 +33,8 @@ export type { NetworkLookups } from "./nat-alarms";
 export { NAT_INSTANCE_USER_DATA } from "./nat-instance-user-data";
 export { PrivateLambda, LAMBDA_DEFAULTS, NODE_RUNTIMES, VPC_ACCESS_ACTIONS, validateLambdaProps } from "./private-lambda";
 export type { PrivateLambdaProps, DatabaseAccessProps } from "./private-lambda";
+export { EgressCanary, EGRESS_CANARY_DEFAULTS, EGRESS_CANARY_METRICS, rateSeconds } from "./egress-canary";
+export type { EgressCanaryProps } from "./egress-canary";
 export { GuardRunTask } from "./guard-run-task";
 export type { GuardRunTaskProps } from "./guard-run-task";
 export { LambdaCode, findProjectRoot } from "./lambda-code";

@@ -1,7 +1,7 @@
 import { join } from "path";
 import { Construct } from "constructs";
 import { Fn, TerraformOutput, TerraformStack } from "cdktf";
-import { FixedEgressNetwork, LambdaCode, NOT_APPLIED_OUTPUTS, PrivateLambda, findProjectRoot, networkAppliedPrecondition } from "@fixed-egress/constructs";
+import { EgressCanary, FixedEgressNetwork, LambdaCode, NOT_APPLIED_OUTPUTS, PrivateLambda, findProjectRoot, networkAppliedPrecondition } from "@fixed-egress/constructs";
 import { AppConfig, CA_BUNDLE_ZIP_NAME, LAMBDA_CA_BUNDLE, lambdaPropsOf } from "./config";
 import { PROBE_ENV } from "../lambda-src/settings";
 import { remoteStateOf, wireStack } from "./wiring";
@@ -27,6 +27,7 @@ export { CA_BUNDLE_ZIP_NAME, LAMBDA_CA_BUNDLE };
  */
 export class AppStack extends TerraformStack {
   public readonly lambda: PrivateLambda;
+  public readonly canary?: EgressCanary;
 
   constructor(scope: Construct, id: string, config: AppConfig, networkStackName: string) {
     super(scope, id);
@@ -35,6 +36,7 @@ export class AppStack extends TerraformStack {
     const network = FixedEgressNetwork.fromRemoteState(state);
     const db = config.lambda.database;
     const props = lambdaPropsOf(config);
+    const canary = config.lambda.canary;
     this.lambda = new PrivateLambda(this, "probe", {
       ...props,
       network,
@@ -42,8 +44,12 @@ export class AppStack extends TerraformStack {
         exclude: UNUSED_DRIVERS[db.engine],
         files: db.caBundle ? { [CA_BUNDLE_ZIP_NAME]: db.caBundle } : undefined,
       }),
-      environment: { ...props.environment, [PROBE_ENV.egressIps]: Fn.join(",", network.egressIps ?? []) },
+      // What the probe expects to be seen from: the network's egress IPs, unless the canary names others.
+      environment: { ...props.environment, [PROBE_ENV.egressIps]: canary?.expectedIps?.join(",") ?? Fn.join(",", network.egressIps ?? []) },
     });
+    if (canary) {
+      this.canary = new EgressCanary(this, "canary", { function: this.lambda.function, networkName: config.name, schedule: canary.schedule, alarmTopicArn: config.network.alarms?.topicArn, tags: config.tags });
+    }
     // Before the network stack is applied its state has no outputs: say so instead of planning a function in no subnet.
     this.lambda.function.addOverride("lifecycle.precondition", [networkAppliedPrecondition(state.fqn, networkStackName)]);
     new TerraformOutput(this, "function_name", { value: this.lambda.function.functionName });

@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
-import { NatProvider, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
+import { NatProvider, rateSeconds, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
 import type { FixedEgressNetworkProps, PrivateLambdaProps } from "@fixed-egress/constructs";
 import { DEFAULT_PORTS, PROBE_ENV } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
@@ -51,6 +51,8 @@ export interface AppConfig {
       readonly connectTimeoutMs: number;
       readonly tls: TlsMode;
     };
+    /** the egress canary (constructs' EgressCanary): the probe on a schedule, its metrics and alarms */
+    readonly canary?: { readonly schedule?: string; readonly expectedIps?: string[]; readonly observer?: string };
   };
 }
 
@@ -156,6 +158,7 @@ export function loadConfig(file: string): AppConfig {
   }
   const ca = caBundleProblem(db.caBundle, db.tls);
   if (ca) lines.push(`${file}: $.lambda.database.caBundle: ${ca}`);
+  for (const [field, message] of canaryProblems(config.lambda.canary)) lines.push(`${file}: $.lambda.canary.${field}: ${message}`);
   if (lines.length > 0) throw new ConfigError(lines);
   return config;
 }
@@ -188,6 +191,22 @@ function caBundleProblem(path: string | undefined, tls: TlsMode): string | undef
   }
   if (!text.includes("-----BEGIN CERTIFICATE-----")) return `"${path}" holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the CA certificate(s) in PEM form`;
   return undefined;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** What is wrong with the canary's settings: [field, message] pairs. */
+function canaryProblems(canary: AppConfig["lambda"]["canary"]): [string, string][] {
+  if (!canary) return [];
+  const out: [string, string][] = [];
+  const rate = canary.schedule === undefined ? 0 : rateSeconds(canary.schedule);
+  if (typeof rate === "string") out.push(["schedule", rate]);
+  canary.expectedIps?.forEach((ip, i) => IPV4.test(ip) || out.push([`expectedIps[${i}]`, `"${ip}" is not an IPv4 address; list the addresses the database should see, or leave expectedIps out for the network's egress IPs`]));
+  if (canary.expectedIps?.length === 0) out.push(["expectedIps", "is empty; list the addresses the database should see, or leave it out for the network's egress IPs"]);
+  if (canary.observer !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(canary.observer)) {
+    out.push(["observer", `"${canary.observer}" is not an HTTPS URL; give an endpoint that answers the caller's address, such as "https://checkip.amazonaws.com"`]);
+  }
+  return out;
 }
 
 /** The config's NAT provider: the one place the config's `natProvider` string becomes a strategy. */
@@ -236,6 +255,9 @@ export function lambdaPropsOf(config: AppConfig): Omit<PrivateLambdaProps, "netw
       // verify-full checks the server against Amazon's CAs (RDS) and, when given, the configured bundle.
       ...(db.tls === "verify-full" ? { NODE_EXTRA_CA_CERTS: LAMBDA_CA_BUNDLE } : {}),
       ...(db.caBundle ? { [E.tlsCaFile]: CA_BUNDLE_ZIP_NAME } : {}),
+      // The canary's metric dimension, and where it asks for the address when the database cannot tell it.
+      ...(config.lambda.canary ? { [E.networkName]: config.name } : {}),
+      ...(config.lambda.canary?.observer ? { [E.observerUrl]: config.lambda.canary.observer } : {}),
     },
     tags: config.tags,
   };

@@ -31,7 +31,7 @@ import { broughtEipProblems } from "../../jobs/preflight";
 import { LOCAL_CONFIG, ROOT, rawConfig } from "../helpers/config";
 import { runJob } from "../helpers/terraform";
 import { Deployment, emulatorConfig, prepare } from "../helpers/deploy";
-import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
+import { clientFor, Emulator, emulatorCall, startEmulator } from "../helpers/emulator";
 
 jest.setTimeout(600_000);
 
@@ -43,11 +43,9 @@ beforeAll(() => {
 });
 afterAll(() => emu?.stop());
 
-/** RAM's GetResourceShareAssociations (moto checks no signature; the SDK has no RAM client here). */
+/** RAM's GetResourceShareAssociations. */
 async function ramAssociations(query: object): Promise<{ resourceShareArn: string; associatedEntity: string }[]> {
-  const authorization = "AWS4-HMAC-SHA256 Credential=test/20260101/ap-northeast-1/ram/aws4_request, SignedHeaders=host, Signature=0";
-  const r = await fetch(`${emu.endpoint}/getresourceshareassociations`, { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify(query) });
-  return ((await r.json()) as { resourceShareAssociations: { resourceShareArn: string; associatedEntity: string }[] }).resourceShareAssociations;
+  return (JSON.parse(await emulatorCall(emu.endpoint, "ram", "/getresourceshareassociations", { body: JSON.stringify(query) })) as { resourceShareAssociations: { resourceShareArn: string; associatedEntity: string }[] }).resourceShareAssociations;
 }
 
 /**
@@ -169,8 +167,9 @@ describe("NAT modes on the emulator", () => {
     expect(await d.planExitCode("network")).toBe(0);
   });
 
-  it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe; a third secondary is added in place, which the review refuses as an address change (its IP is known only after apply)", async () => {
-    const config = (n: number) => emulatorConfig(emu.endpoint, "second", (c) => (c.network.natGatewaySecondaryEips = n));
+  it("a NAT Gateway with two secondary addresses: three egress IPs, all expected by the probe, whose canary schedule and alarms exist; a third secondary is added in place, which the review refuses as an address change (its IP is known only after apply)", async () => {
+    const topic = "arn:aws:sns:ap-northeast-1:123456789012:second-egress";
+    const config = (n: number) => emulatorConfig(emu.endpoint, "second", (c) => ((c.network.natGatewaySecondaryEips = n), (c.network.alarms = { topicArn: topic }), (c.lambda.canary = {})));
     d = await prepare(config(2));
     await d.apply("network");
     await d.apply("app");
@@ -184,7 +183,22 @@ describe("NAT modes on the emulator", () => {
     expect(addresses.filter((a) => !a.IsPrimary)).toHaveLength(2);
     const fn = await new LambdaClient(clientFor(emu.endpoint)).send(new GetFunctionConfigurationCommand({ FunctionName: "second-egress-probe" }));
     expect(fn.Environment!.Variables!.EGRESS_IPS.split(",")).toEqual(net.egress_ips);
+    expect(fn.Environment!.Variables!.NETWORK_NAME).toBe("second");
     expect(await d.planExitCode("network")).toBe(0);
+
+    // The egress canary: the schedule runs the probe with {"canary": true}; both alarms watch its metrics.
+    const schedule = JSON.parse(await emulatorCall(emu.endpoint, "scheduler", "/schedules/second-egress-canary", { method: "GET" }));
+    expect(schedule).toMatchObject({ ScheduleExpression: "rate(5 minutes)", State: "ENABLED", FlexibleTimeWindow: { Mode: "OFF" }, Target: { Arn: fn.FunctionArn, Input: '{"canary":true}' } });
+    const alarms = await emulatorCall(emu.endpoint, "monitoring", "/", { form: true, body: "Action=DescribeAlarms&Version=2010-08-01&AlarmNamePrefix=second-" });
+    for (const [name, metric] of [["second-egress-ip-unexpected", "EgressIpExpected"], ["second-database-unreachable", "DatabaseReachable"]]) {
+      // The XML of one alarm: from its name to the next alarm's.
+      const at = alarms.indexOf(`<AlarmName>${name}</AlarmName>`);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const next = alarms.indexOf("<AlarmName>", at + 1);
+      const alarm = alarms.slice(at, next < 0 ? undefined : next);
+      for (const part of [`<MetricName>${metric}</MetricName>`, "<Namespace>FixedEgress</Namespace>", "<TreatMissingData>breaching</TreatMissingData>", "<Period>300</Period>", topic]) expect(alarm).toContain(part);
+    }
+    expect(await d.planExitCode("app")).toBe(0);
 
     // make egress-ips reads the same addresses from the state: zone, gateway and role each; JSON, /32s, a table, a check.
     const work = mkdtempSync(join(tmpdir(), "fixed-egress-ips-"));

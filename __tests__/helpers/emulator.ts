@@ -35,3 +35,17 @@ export const clientFor = (endpoint: string) => ({
   forcePathStyle: true,
   credentials: { accessKeyId: "test", secretAccessKey: "test" },
 });
+
+/**
+ * One call to a service the project has no SDK client of (RAM, EventBridge Scheduler, CloudWatch): moto checks no
+ * signature, only the service named in the credential scope. `body` is JSON, or a query string for the Query
+ * protocol (`form`); the answer's text is returned.
+ */
+export async function emulatorCall(endpoint: string, service: string, path: string, o: { method?: string; body?: string; form?: boolean } = {}): Promise<string> {
+  const authorization = `AWS4-HMAC-SHA256 Credential=test/20260101/ap-northeast-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+  const type = o.form ? "application/x-www-form-urlencoded" : "application/json";
+  const r = await fetch(`${endpoint}${path}`, { method: o.method ?? "POST", headers: { "content-type": type, authorization }, body: o.body });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${service} ${path} answered ${r.status}: ${text.slice(0, 300)}`);
+  return text;
+}
