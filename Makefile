@@ -6,7 +6,7 @@ export CHECKPOINT_DISABLE := 1
 export PATH := $(CURDIR)/node_modules/.bin:/usr/lib/postgresql/15/bin:$(PATH)
 JOB := node scripts/jobs.js
 
-.PHONY: egress-ips adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
+.PHONY: egress-ips verify adopt nat-upgrade help install install-test demo destroy deploy drift pack test-consumer bootstrap plan cost scan synth test test-unit test-terraform test-e2e test-lambda typecheck emulator-start emulator-stop emulator-status build clean
 
 help:
 	@cat help
@@ -42,6 +42,9 @@ plan: node_modules/.install-stamp  ## plan both stacks and review them (fails on
 
 egress-ips: node_modules/.install-stamp  ## every egress IP of the deployed network (zone, device, role); ARGS="--format json|cidr" or ARGS="--check FILE"
 	@$(JOB) egress-ips $(ARGS)
+
+verify: node_modules/.install-stamp  ## run the deployed probe once: the address the database saw against the egress IPs (exit 1 when they differ)
+	@$(JOB) verify
 
 cost: node_modules/.install-stamp  ## monthly cost of the configured topology, single vs perAz (GB=100)
 	@$(JOB) cost --gb $(or $(GB),100)

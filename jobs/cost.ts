@@ -4,7 +4,7 @@
  * and the internet data transfer out, which is billed the same with either and so stays outside both totals.
  * Usage: tsx jobs/main.ts cost [--gb N]      (make cost GB=N)
  */
-import { NatBilling, NatProvider, natDeviceCount } from "@fixed-egress/constructs";
+import { EGRESS_CANARY_DEFAULTS, NatBilling, NatProvider, natDeviceCount, rateSeconds } from "@fixed-egress/constructs";
 import prices from "../config/prices.json";
 import { DEFAULT_CONFIG, loadConfig, natProviderOf } from "../stacks/config";
 import type { AppConfig } from "../stacks/config";
@@ -145,6 +145,7 @@ export function costReport(config: AppConfig, gbPerMonth: number): string {
     `internet data transfer out, ${gbPerMonth} GB (${p.dataTransferOutGb} USD/GB): ${usd(gbPerMonth * p.dataTransferOutGb)} with either NAT, outside both totals`,
     `This config (natProvider "${config.network.natProvider}"): ${usd(configTotal(config, gbPerMonth))} per month for the NAT. Billing starts when the NAT device is created.`,
     ...publishingLines(config),
+    ...canaryLines(config, p),
   );
   return lines.join("\n");
 }
@@ -155,6 +156,17 @@ function publishingLines(config: AppConfig): string[] {
   if (!pub) return [];
   const what = [pub.prefixList ? "a customer-managed prefix list" : "", (pub.shareWith ?? []).length > 0 ? "its AWS RAM share" : "", pub.ssmParameter ? "a standard-tier SSM parameter" : ""].filter(Boolean);
   return [`Publishing the egress IPs (${what.join(", ")}): 0.00 USD; AWS charges nothing for these.`];
+}
+
+/** What the egress canary adds: its two alarms, priced; what it runs, named (its prices are not recorded here). */
+function canaryLines(config: AppConfig, p: Prices): string[] {
+  const canary = config.lambda.canary;
+  if (!canary) return [];
+  const schedule = canary.schedule ?? EGRESS_CANARY_DEFAULTS.schedule;
+  const runs = Math.round((HOURS_PER_MONTH * 3600) / (rateSeconds(schedule) as number));
+  return [
+    `Egress canary (${schedule}, ${runs} runs a month): 2 CloudWatch alarms ${usd(2 * p.cloudwatchAlarmMonth)} per month; its 2 custom metrics, the function's runs and the schedule's invocations are billed at CloudWatch, Lambda and EventBridge Scheduler prices, which config/prices.json does not record.`,
+  ];
 }
 
 /** One line for the end of `make demo`. */

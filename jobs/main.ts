@@ -16,6 +16,7 @@ import { egressIpsJob } from "./egress-ips";
 import { natUpgradeJob } from "./nat-upgrade";
 import { outputsJob } from "./outputs";
 import { planJob } from "./plan";
+import { verifyJob } from "./verify";
 
 export const JOBS: Record<string, Job> = {
   deploy: deployJob,
@@ -28,6 +29,7 @@ export const JOBS: Record<string, Job> = {
   "nat-upgrade": natUpgradeJob,
   outputs: outputsJob,
   "egress-ips": egressIpsJob,
+  verify: verifyJob,
 };
 
 const list = () => Object.entries(JOBS).map(([name, j]) => `  ${name.padEnd(11)} ${j.summary}`).join("\n");

@@ -204,7 +204,8 @@ describe("NAT modes on the emulator", () => {
     const work = mkdtempSync(join(tmpdir(), "fixed-egress-ips-"));
     const file = join(work, "config.json");
     writeFileSync(file, JSON.stringify(rawConfig(LOCAL_CONFIG, (c) => Object.assign(c, { name: "second", emulator: { endpoint: emu.endpoint }, backend: { ...c.backend, bucket: "fixed-egress-e2e-state" }, network: { ...c.network, natGatewaySecondaryEips: 2 } }))));
-    const ips = (...args: string[]) => runJob({ FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: d!.synth.outdir, FIXED_EGRESS_RUN_DIR: join(work, "run") }, "egress-ips", ...args);
+    const job = (name: string, ...args: string[]) => runJob({ FIXED_EGRESS_CONFIG: file, FIXED_EGRESS_OUTDIR: d!.synth.outdir, FIXED_EGRESS_RUN_DIR: join(work, "run") }, name, ...args);
+    const ips = (...args: string[]) => job("egress-ips", ...args);
     const json = await ips("--format", "json");
     expect(json.code).toBe(0);
     const roles = ["primary", "secondary", "secondary"];
@@ -219,6 +220,11 @@ describe("NAT modes on the emulator", () => {
     expect(check.code).toBe(1);
     expect(check.stdout).toContain(`missing: ${net.egress_ips[1]} (ap-northeast-1a, ${net.nat_device_ids[0]}, secondary) is an egress IP ${allowList} does not hold`);
     expect(check.stdout).toContain(`stale: 198.51.100.7 is in ${allowList} but is no egress IP of the network`);
+
+    // make verify: the emulator runs no function, so the probe's bundle runs in the data plane's namespaces.
+    const verified = await job("verify");
+    expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining("the database saw 203.0.113.10: an egress IP of second-network (203.0.113.10)")]);
+    expect(verified.stdout).toContain("the probe ran as the probe's bundle in network namespaces (the emulator runs no function)");
 
     // 2 → 3: the NAT Gateway is updated in place (same id, same primary allocation); the guard names the new address.
     await d.resynth(config(3));

@@ -9,7 +9,7 @@ import { join } from "path";
 import Ajv from "ajv";
 import { CANARY_METRICS, handler, resetPasswordCache } from "../../lambda-src";
 import { ROOT } from "../helpers/config";
-import { freePort, PostgresServer, startPostgres } from "../helpers/postgres";
+import { freePort, PostgresServer, startPostgres } from "../../jobs/dataplane/postgres";
 
 jest.setTimeout(60_000);
 

@@ -2,18 +2,16 @@
  * The idea on the data plane: the bundled probe, run in a private host, reaches a database that admits
  * one address only through a NAT host that owns that address, and is refused or times out without it.
  */
-import { execFile, execFileSync } from "child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { execFileSync } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { unzipSync } from "fflate";
-import { DEFAULT_EXTERNAL, bundleNodeFunction } from "../../constructs/bundle";
 import { synthApp } from "../helpers/app";
-import { PROBE_ENTRY, UNUSED_DRIVERS } from "../../stacks/app-stack";
 import { LOCAL_CONFIG, ROOT, derivedConfig } from "../helpers/config";
-import { MariaDbServer, startMariaDb } from "../helpers/mariadb";
-import { ADDR, Testbed, createTestbed, testbedUnavailable } from "../helpers/netns";
-import { PostgresServer, startPostgres } from "../helpers/postgres";
+import { DataPlaneDatabase, startDatabaseIn } from "../../jobs/dataplane/databases";
+import { DEFAULT_PORTS } from "../../lambda-src/settings";
+import { ADDR, Testbed, createTestbed, testbedUnavailable } from "../../jobs/dataplane/netns";
+import { ProbeOutcome, runProbeIn, unpackProbe } from "../../jobs/dataplane/probe-run";
 
 jest.setTimeout(120_000);
 
@@ -22,56 +20,34 @@ if (unavailable) console.warn(`egress proof skipped: ${unavailable}`);
 const maybe = unavailable ? describe.skip : describe;
 
 const PASSWORD = "egress-proof-pw-51c2";
-const PORTS = { postgres: 5432, mysql: 3306 } as const;
+const PORTS = DEFAULT_PORTS; // where startDatabaseIn puts each engine
 type Engine = keyof typeof PORTS;
 
-interface Outcome {
-  readonly ok: boolean;
-  readonly result?: { sourceIp: string; egressIpExpected: boolean; engine: string; serverVersion: string };
-  readonly error?: string;
-  readonly ms: number;
-}
+type Outcome = ProbeOutcome;
 
 maybe("egress proof in network namespaces", () => {
   let bed: Testbed;
-  let pg: PostgresServer;
-  let maria: MariaDbServer;
+  const dbs: DataPlaneDatabase[] = [];
   const work = mkdtempSync(join(tmpdir(), "fixed-egress-proof-"));
   const bundles: Record<Engine, string> = { postgres: "", mysql: "" };
 
   beforeAll(async () => {
-    // The real artifacts: each engine's bundle, unzipped as Lambda would.
-    for (const engine of ["postgres", "mysql"] as const) {
-      const zip = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...UNUSED_DRIVERS[engine]] }).zipPath;
-      const dir = join(work, engine);
-      mkdirSync(dir);
-      writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(zip))["index.js"]);
-      writeFileSync(
-        join(dir, "invoke.js"),
-        `require("./index.js").handler().then((r) => console.log(JSON.stringify({ ok: true, result: r })), (e) => console.log(JSON.stringify({ ok: false, error: e.message })));\n`,
-      );
-      bundles[engine] = dir;
-    }
+    // The real artifacts: each engine's bundle, unpacked as Lambda would.
+    for (const engine of ["postgres", "mysql"] as const) bundles[engine] = unpackProbe(engine, join(work, engine));
     bed = createTestbed();
-    pg = await startPostgres({ listen: ADDR.db, port: PORTS.postgres, netns: bed.ns.db, hba: [`host app probe ${ADDR.egress}/32 scram-sha-256`] });
-    pg.sql(`CREATE ROLE probe LOGIN PASSWORD '${PASSWORD}'`);
-    pg.sql("CREATE DATABASE app OWNER probe");
-    maria = await startMariaDb({ bind: ADDR.db, port: PORTS.mysql, netns: bed.ns.db });
-    maria.sql(`CREATE DATABASE app; CREATE USER 'probe'@'${ADDR.egress}' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON app.* TO 'probe'@'${ADDR.egress}';`);
+    // Each engine on its usual port, admitting the probe from the egress address only (the same as make verify's).
+    for (const engine of ["postgres", "mysql"] as const) dbs.push(await startDatabaseIn(engine, bed.ns.db, { bind: ADDR.db, admit: ADDR.egress, user: "probe", password: PASSWORD, database: "app" }));
   });
 
   afterAll(async () => {
-    pg?.stop();
-    await maria?.stop();
+    for (const db of dbs) await db.stop();
     bed?.destroy();
     rmSync(work, { recursive: true, force: true });
   });
 
   /** Runs the bundled handler with node inside the private host. */
-  function invoke(engine: Engine, timeoutMs = 3000): Promise<Outcome> {
-    const env = {
-      PATH: process.env.PATH,
-      NODE_PATH: join(ROOT, "node_modules"), // the Lambda runtime provides the AWS SDK
+  const invoke = (engine: Engine, timeoutMs = 3000): Promise<Outcome> =>
+    runProbeIn(bed.ns.private, bundles[engine], {
       DB_ENGINE: engine,
       DB_HOST: ADDR.db,
       DB_PORT: String(PORTS[engine]),
@@ -81,15 +57,7 @@ maybe("egress proof in network namespaces", () => {
       DB_TLS: "disable",
       EGRESS_IPS: ADDR.egress,
       CONNECT_TIMEOUT_MS: String(timeoutMs),
-    };
-    const started = Date.now();
-    return new Promise((resolve, reject) =>
-      execFile("ip", ["netns", "exec", bed.ns.private, process.execPath, join(bundles[engine], "invoke.js")], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        if (err) return reject(new Error(`probe process failed: ${stderr || err.message}`));
-        resolve({ ...(JSON.parse(stdout.trim().split("\n").pop()!) as Outcome), ms: Date.now() - started });
-      }),
-    );
-  }
+    }, join(ROOT, "node_modules")); // the Lambda runtime provides the AWS SDK
 
   for (const engine of ["postgres", "mysql"] as const) {
     describe(engine, () => {

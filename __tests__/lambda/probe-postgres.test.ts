@@ -1,7 +1,7 @@
 /** The probe's handler against a real PostgreSQL 15 that admits one address (loopback) for one user. */
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { handler, passwordFor, probe, readSettings, resetPasswordCache } from "../../lambda-src";
-import { freePort, PostgresServer, startPostgres } from "../helpers/postgres";
+import { freePort, PostgresServer, startPostgres } from "../../jobs/dataplane/postgres";
 
 jest.setTimeout(60_000);
 

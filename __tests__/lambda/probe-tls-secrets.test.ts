@@ -10,7 +10,7 @@ import { CA_BUNDLE_ZIP_NAME, LAMBDA_CA_BUNDLE } from "../../stacks/app-stack";
 import { synthApp } from "../helpers/app";
 import { LOCAL_CONFIG, ROOT, derivedConfig } from "../helpers/config";
 import { clientFor, Emulator, startEmulator } from "../helpers/emulator";
-import { PostgresServer, startPostgres } from "../helpers/postgres";
+import { PostgresServer, startPostgres } from "../../jobs/dataplane/postgres";
 
 jest.setTimeout(60_000);
 

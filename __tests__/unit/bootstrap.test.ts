@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { bootstrapState, checkStateBucket, LIFECYCLE_RULE_ID, lifecycleRule, mergeLifecycleRule, mergeTlsOnlyStatement, settle, tlsOnlyPolicy, tlsOnlyStatement } from "../../jobs/bootstrap-state";
 import { loadConfig } from "../../stacks/config";
 import { AWS_EXAMPLE, JOB_MAIN, LOCAL_CONFIG, derivedConfig } from "../helpers/config";
-import { freePort } from "../helpers/postgres";
+import { freePort } from "../../jobs/dataplane/postgres";
 
 describe("state bootstrap", () => {
   it("denies every S3 action on the bucket and its objects without TLS", () => {

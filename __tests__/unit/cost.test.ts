@@ -74,6 +74,11 @@ describe("cost", () => {
     expect(published.replace(/\nPublishing.*$/, "")).toBe(plain);
   });
 
+  it("prices the canary's two alarms and names what it runs", () => {
+    const report = costReport(derivedConfig(LOCAL_CONFIG, (c) => (c.lambda.canary = { schedule: "rate(10 minutes)" })), 100);
+    expect(report).toContain("Egress canary (rate(10 minutes), 4380 runs a month): 2 CloudWatch alarms 0.20 USD per month; its 2 custom metrics, the function's runs and the schedule's invocations are billed at CloudWatch, Lambda and EventBridge Scheduler prices");
+  });
+
   it("gives one line for the demo and parses --gb", () => {
     expect(costLine(loadConfig(LOCAL_CONFIG))).toBe("Cost on AWS (ap-northeast-1, list price): about 55.11 USD per month for 1 NAT Gateway(s) with 100 GB; see make cost.");
     expect(costLine(derivedConfig(LOCAL_CONFIG, (c) => (c.network.natProvider = "instance")))).toBe(

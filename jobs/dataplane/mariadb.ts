@@ -1,5 +1,5 @@
 /**
- * A throwaway MariaDB server for tests, run as the `mysql` user (it refuses root), optionally inside a
+ * A throwaway MariaDB server (tests, and make verify on the emulator), run as the `mysql` user (it refuses root), optionally inside a
  * network namespace. Root administers it over its unix socket.
  */
 import { ChildProcess, execFileSync, spawn } from "child_process";

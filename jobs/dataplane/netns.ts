@@ -1,5 +1,5 @@
 /**
- * A three-host testbed in network namespaces of the test's own:
+ * A three-host data plane in network namespaces of its own (the egress proof and make verify on the emulator):
  *   private 198.18.1.10/24 ──veth── 198.18.1.1/24 nat 203.0.113.10/24 ──veth── 203.0.113.50/24 db
  * `private` routes everything via `nat`; `nat` forwards and source-NATs 198.18.1.0/24 to 203.0.113.10
  * with nftables (the NAT Gateway and its Elastic IP); `db` can route back to 198.18.0.0/15 only so

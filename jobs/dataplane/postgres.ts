@@ -1,5 +1,5 @@
 /**
- * A throwaway PostgreSQL 15 cluster for tests: initdb in a temp dir, a free port, its own pg_hba.
+ * A throwaway PostgreSQL 15 cluster (tests, and make verify on the emulator): initdb in a temp dir, a free port, its own pg_hba.
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
  */
 import { execFileSync } from "child_process";
