@@ -4,6 +4,7 @@
  * exist, an Elastic IP's association made by its NAT, a root volume's computed fields), and that is not drift.
  */
 import { PlanJson, ResourceChange, actionOf, readPlan, resourcesOf } from "./plan";
+import { egressBefore } from "./egress";
 import { explain } from "./explain";
 import { compareDrift } from "./model";
 import { routeKey } from "./model/network";
@@ -87,7 +88,10 @@ export function reviewDrift(plan: PlanJson, stack: string, file?: string, opts: 
   );
   const all = managed(plan.resource_drift ?? []).filter((c) => !echoOfManagedRoutes(c, managedRoutes));
   const egress = compareDrift(plan, opts.destinations);
-  const rules = egressFindings(plan, stack, all, topologyOf(plan), egress.before);
+  const topology = topologyOf(plan);
+  // The drift has happened: the egress IPs the rules compare with are today's (the refreshed state, the plan's prior state).
+  const today = egressBefore(plan, topology);
+  const rules = egressFindings(plan, stack, all, topology, egress.before, { before: today, after: today });
   const findings = explain(stack, egress.changes, rules.findings, all);
   const onPath = new Set([...findings, ...rules.warnings].map((f) => f.address));
   const drift = all.filter((c) => onPath.has(c.address) || meaningfulDrift(plan, c));

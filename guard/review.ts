@@ -68,16 +68,20 @@ export function holdersOf(plan: PlanJson): Map<string, string> {
   return out;
 }
 
-/** The findings and warnings of `changes` (a plan's resource_changes, or a refresh-only plan's resource_drift). */
+/**
+ * The findings and warnings of `changes` (a plan's resource_changes, or a refresh-only plan's resource_drift).
+ * `ips`: the egress IPs before and after the changes (default: the plan's prior state and planned values).
+ */
 export function egressFindings(
   plan: PlanJson,
   stack: string,
   changes: readonly ResourceChange[] = plan.resource_changes ?? [],
   topology: Topology = topologyOf(plan),
   model: EgressModel = comparePlan(plan).before,
+  ips?: RuleContext["egress"],
 ): { findings: Finding[]; warnings: Finding[] } {
   let onPath: Set<string> | undefined;
-  let egress: RuleContext["egress"] | undefined;
+  let egress: RuleContext["egress"] | undefined = ips;
   const ctx: RuleContext = {
     topology,
     holders: holdersOf(plan),

@@ -40,13 +40,13 @@ export const PUBLISHED_RULES: readonly Rule[] = [
       if (c.type === "aws_ec2_managed_prefix_list_entry") {
         const ip = ipOf(c.before?.cidr);
         if (!gone(c) || !ip || !after.includes(ip)) return undefined;
-        return `would be ${c.action === "replace" ? "replaced (removed, then added again)" : "destroyed"}: ${ip}/32 is still an egress IP after this plan, and partners whose security groups reference list ${str(c.before?.prefix_list_id) ?? "unknown"} stop admitting it${c.action === "replace" ? " meanwhile" : ""}.`;
+        return `would be ${c.action === "replace" ? "replaced (removed, then added again)" : "destroyed"}: ${ip}/32 is still an egress IP, and partners whose security groups reference list ${str(c.before?.prefix_list_id) ?? "unknown"} stop admitting it${c.action === "replace" ? " meanwhile" : ""}.`;
       }
       if (c.action !== "update" && !gone(c)) return undefined;
       const kept = c.action === "update" ? entriesOf(c.after).ips : [];
       const removed = entriesOf(c.before).ips.filter((ip) => !kept.includes(ip) && after.includes(ip));
       if (removed.length === 0) return undefined;
-      return `would ${c.action === "update" ? "remove the entries" : `be ${c.action === "replace" ? "replaced, dropping the entries" : "destroyed with the entries"}`} ${removed.map((ip) => `${ip}/32`).join(", ")}: still egress IPs after this plan, which partners whose security groups reference the list stop admitting.`;
+      return `would ${c.action === "update" ? "remove the entries" : `be ${c.action === "replace" ? "replaced, dropping the entries" : "destroyed with the entries"}`} ${removed.map((ip) => `${ip}/32`).join(", ")}: they are still egress IPs, which partners whose security groups reference the list stop admitting.`;
     },
   },
   {
@@ -70,9 +70,9 @@ export const PUBLISHED_RULES: readonly Rule[] = [
       const parts = [
         ...(missing.length > 0 ? [`lacks the egress IP(s) ${missing.join(", ")}`] : []),
         ...(unknownIps > listed.unknown ? [`has ${listed.unknown} entr${listed.unknown === 1 ? "y" : "ies"} known only after apply for ${unknownIps} egress IP(s) known only after apply`] : []),
-        ...(stale.length > 0 ? [`still lists ${stale.map((ip) => `${ip}/32`).join(", ")}, no longer egress IP(s) after it`] : []),
+        ...(stale.length > 0 ? [`still lists ${stale.map((ip) => `${ip}/32`).join(", ")}, no longer egress IP(s)`] : []),
       ];
-      return parts.length > 0 ? `publishes the egress IPs, but after this plan it ${parts.join("; and ")}: partners who reference it admit the wrong addresses.` : undefined;
+      return parts.length > 0 ? `publishes the egress IPs and would differ from them: it ${parts.join("; it ")}, so partners who reference it admit the wrong addresses.` : undefined;
     },
   },
 ];

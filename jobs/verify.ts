@@ -33,15 +33,15 @@ export interface Seen {
 export interface ProbeRunner {
   /** said before the result: where the probe ran */
   readonly where: string;
-  /** the addresses the database should see, given the network's egress IPs */
-  expected(egressIps: readonly string[]): string[];
+  /** the addresses the database should see, given the network's egress IPs, and what to call them */
+  expected(network: string, egressIps: readonly string[]): { addresses: string[]; called: string };
   run(config: AppConfig): Promise<Seen>;
 }
 
 /** On AWS: the deployed function, invoked once (its answer is the probe's result, or the error it threw). */
 export const lambdaRunner = (functionName: string, client: Pick<LambdaClient, "send">): ProbeRunner => ({
   where: `function ${functionName} (Lambda Invoke)`,
-  expected: (ips) => [...ips],
+  expected: (network, ips) => ({ addresses: [...ips], called: `an egress IP of ${network} (${ips.join(", ")})` }),
   run: async () => {
     const out = await client.send(new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode("{}") }));
     const body = out.Payload ? (JSON.parse(new TextDecoder().decode(out.Payload)) as { sourceIp?: string | null; errorMessage?: string }) : {};
@@ -53,8 +53,8 @@ const PASSWORD = "verify-data-plane";
 
 /** On the emulator: the probe's bundle in the data plane's private host, through its NAT, to a database of the config's engine. */
 export const dataPlaneRunner: ProbeRunner = {
-  where: `the probe's bundle in network namespaces (the emulator runs no function): the data plane's NAT address ${ADDR.egress} stands for the egress IPs`,
-  expected: () => [ADDR.egress],
+  where: "the probe's bundle in network namespaces (the emulator runs no function)",
+  expected: (network, ips) => ({ addresses: [ADDR.egress], called: `the data plane's NAT address, standing for the egress IPs of ${network} (${ips.join(", ")})` }),
   run: async (config) => {
     const why = testbedUnavailable();
     if (why) fail(`make verify on the emulator runs the probe in network namespaces, which ${why}`, 2);
@@ -88,14 +88,14 @@ export const dataPlaneRunner: ProbeRunner = {
 
 /** The verdict and its lines: exit 0 only when the database saw one of the expected addresses. */
 export function verdict(network: string, runner: ProbeRunner, egressIps: readonly string[], seen: Seen): { text: string; code: number } {
-  const expected = runner.expected(egressIps);
+  const { addresses, called } = runner.expected(network, egressIps);
   const head = `verify ${network}: the probe ran as ${runner.where}.`;
   if (seen.error !== undefined) return { text: `${head}\nthe database is unreachable: ${seen.error}\n`, code: 1 };
-  if (!seen.sourceIp) return { text: `${head}\nthe database reported no client address: nothing to compare with ${expected.join(", ")}\n`, code: 1 };
-  const ok = expected.includes(seen.sourceIp);
+  if (!seen.sourceIp) return { text: `${head}\nthe database reported no client address: nothing to compare with ${addresses.join(", ")}\n`, code: 1 };
+  const ok = addresses.includes(seen.sourceIp);
   const line = ok
-    ? `the database saw ${seen.sourceIp}: an egress IP of ${network} (${expected.join(", ")})`
-    : `the database saw ${seen.sourceIp}, which is not an egress IP of ${network} (${expected.join(", ")}): traffic leaves another way; make drift says whether the path changed outside Terraform`;
+    ? `the database saw ${seen.sourceIp}: ${called}`
+    : `the database saw ${seen.sourceIp}, not ${called}: traffic leaves another way; make drift says whether the path changed outside Terraform`;
   return { text: `${head}\n${line}\n`, code: ok ? 0 : 1 };
 }
 

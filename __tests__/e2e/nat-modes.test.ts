@@ -223,7 +223,7 @@ describe("NAT modes on the emulator", () => {
 
     // make verify: the emulator runs no function, so the probe's bundle runs in the data plane's namespaces.
     const verified = await job("verify");
-    expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining("the database saw 203.0.113.10: an egress IP of second-network (203.0.113.10)")]);
+    expect([verified.code, verified.stdout]).toEqual([0, expect.stringContaining("the database saw 203.0.113.10: the data plane's NAT address, standing for the egress IPs of second-network (")]);
     expect(verified.stdout).toContain("the probe ran as the probe's bundle in network namespaces (the emulator runs no function)");
 
     // 2 → 3: the NAT Gateway is updated in place (same id, same primary allocation); the guard names the new address.

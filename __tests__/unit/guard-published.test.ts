@@ -3,7 +3,7 @@
  * follows the network passes, one that falls behind it is refused whether or not the egress path changes, a list
  * of other addresses is left alone.
  */
-import { reviewPlan } from "@fixed-egress/guard";
+import { reviewDrift, reviewPlan } from "@fixed-egress/guard";
 import { ChangeSpec, Res, TODAY, planOf, valuesAt } from "../helpers/plans";
 
 const LIST = "aws_ec2_managed_prefix_list.egress";
@@ -38,7 +38,7 @@ describe("published egress IPs in the review", () => {
     const planned = [...TODAY.map((r) => (r.type === "aws_nat_gateway" ? { ...r, values: natAfter } : r)), secondary, published];
     expect(
       said({ prior: [...TODAY, published], planned, changes: [{ address: "aws_nat_gateway.nat", type: "aws_nat_gateway", actions: ["update"], before: nat, after: natAfter }, noop(published)] }),
-    ).toEqual(["prefix-list-differs refuse: publishes the egress IPs, but after this plan it lacks the egress IP(s) 198.51.100.8: partners who reference it admit the wrong addresses."]);
+    ).toEqual(["prefix-list-differs refuse: publishes the egress IPs and would differ from them: it lacks the egress IP(s) 198.51.100.8, so partners who reference it admit the wrong addresses."]);
   });
 
   it("the list edited alone, egress unchanged: dropping the egress IP is refused and warned about; the review refuses though no path changes", () => {
@@ -48,7 +48,7 @@ describe("published egress IPs in the review", () => {
     expect(review.egressChanges).toEqual([]);
     expect(review.findings.map((f) => f.rule)).toEqual(["prefix-list-differs"]);
     expect(review.warnings.map((f) => `${f.rule}: ${f.reason}`)).toEqual([
-      "prefix-list-entry-removed: would remove the entries 198.51.100.7/32: still egress IPs after this plan, which partners whose security groups reference the list stop admitting.",
+      "prefix-list-entry-removed: would remove the entries 198.51.100.7/32: they are still egress IPs, which partners whose security groups reference the list stop admitting.",
     ]);
   });
 
@@ -58,12 +58,21 @@ describe("published egress IPs in the review", () => {
     const planned = [...TODAY.filter((r) => r.type !== "aws_nat_gateway"), { address: "aws_nat_gateway.nat", type: "aws_nat_gateway", values: natAfter }, published];
     const out = said({ prior: [...TODAY, brought, published], planned, changes: [{ address: "aws_nat_gateway.nat", type: "aws_nat_gateway", actions: ["delete", "create"], before: nat, after: natAfter, after_unknown: { id: true } }, noop(published)] });
     expect(out).toEqual([
-      "prefix-list-differs refuse: publishes the egress IPs, but after this plan it lacks the egress IP(s) 198.51.100.9; and still lists 198.51.100.7/32, no longer egress IP(s) after it: partners who reference it admit the wrong addresses.",
+      "prefix-list-differs refuse: publishes the egress IPs and would differ from them: it lacks the egress IP(s) 198.51.100.9; it still lists 198.51.100.7/32, no longer egress IP(s), so partners who reference it admit the wrong addresses.",
     ]);
   });
 
   it("leaves a list of other addresses alone, whatever happens to egress", () => {
     const office = { address: "aws_ec2_managed_prefix_list.office", type: "aws_ec2_managed_prefix_list", values: { id: "pl-2", entry: [{ cidr: "192.0.2.0/24" }, { cidr: "192.0.2.99/32" }] } };
     expect(said({ prior: [...TODAY, office], planned: [...TODAY, office], changes: [{ address: "aws_nat_gateway.nat", type: "aws_nat_gateway", actions: ["delete"], before: nat }, noop(office)] })).toEqual([]);
+  });
+
+  it("drift: an entry removed in the console is refused as drift of the egress path, against today's egress IPs", () => {
+    const emptied = { ...published, values: listOf() };
+    const plan = planOf({ prior: [...TODAY, emptied], drift: [{ address: LIST, type: published.type, actions: ["update"], before: published.values, after: emptied.values }] });
+    const drift = reviewDrift(plan, "demo-network");
+    expect(drift.drifted).toEqual([{ address: LIST, what: "changed" }]);
+    expect(drift.findings.map((f) => `${f.rule}: ${f.reason}`)).toEqual(["prefix-list-differs: publishes the egress IPs and would differ from them: it lacks the egress IP(s) 198.51.100.7, so partners who reference it admit the wrong addresses."]);
+    expect(drift.warnings.map((f) => f.rule)).toEqual(["prefix-list-entry-removed"]);
   });
 });

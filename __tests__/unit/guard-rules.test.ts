@@ -86,9 +86,9 @@ const CASES: [string, string, PlanJson, string | RegExp][] = [
   ["route-propagation-added", "VPN route propagation turned on for a private table", on(TODAY, { address: "aws_vpn_gateway_route_propagation.p", type: "aws_vpn_gateway_route_propagation", actions: ["create"], after: { vpn_gateway_id: "vgw-1", route_table_id: "rtb-priv" } }),
     "would propagate routes from vgw-1 into route table rtb-priv: which destinations they take is not in the plan."],
   ["prefix-list-entry-removed", "a prefix list entry (its own resource) destroyed while its address is an egress IP", on(TODAY, { address: "aws_ec2_managed_prefix_list_entry.e", type: "aws_ec2_managed_prefix_list_entry", actions: ["delete"], before: { cidr: "198.51.100.7/32", prefix_list_id: "pl-1" } }),
-    "would be destroyed: 198.51.100.7/32 is still an egress IP after this plan, and partners whose security groups reference list pl-1 stop admitting it."],
+    "would be destroyed: 198.51.100.7/32 is still an egress IP, and partners whose security groups reference list pl-1 stop admitting it."],
   ["prefix-list-differs", "a prefix list created with the primary egress IP but not the secondary", on(SECONDARY, { address: "aws_ec2_managed_prefix_list.egress", type: "aws_ec2_managed_prefix_list", actions: ["create"], after: { name: "egress", entry: [{ cidr: "198.51.100.7/32", description: "primary" }] } }),
-    "publishes the egress IPs, but after this plan it lacks the egress IP(s) 198.51.100.8: partners who reference it admit the wrong addresses."],
+    "publishes the egress IPs and would differ from them: it lacks the egress IP(s) 198.51.100.8, so partners who reference it admit the wrong addresses."],
   ["egress-path-forgotten", "a private default route forgotten (a removed block)", on([...TODAY, { address: "aws_subnet.priv2", type: "aws_subnet", values: { id: "subnet-priv2" } }], { address: "aws_route.priv", type: "aws_route", actions: ["forget"], before: today("aws_route.priv") }),
     "would be forgotten (removed from the state only): it stays in AWS on the egress path, and later reviews of this configuration no longer see it."],
 ];

@@ -2,7 +2,7 @@
 import { InvokeCommand } from "@aws-sdk/client-lambda";
 import { ProbeRunner, dataPlaneRunner, lambdaRunner, verdict } from "../../jobs/verify";
 
-const runner: ProbeRunner = { where: "a test", expected: (ips) => [...ips], run: async () => ({}) };
+const runner: ProbeRunner = { where: "a test", expected: (network, ips) => ({ addresses: [...ips], called: `an egress IP of ${network} (${ips.join(", ")})` }), run: async () => ({}) };
 const reply = (payload: unknown, functionError?: string) => ({
   calls: [] as InvokeCommand[],
   async send(command: InvokeCommand) {
@@ -22,7 +22,7 @@ describe("make verify", () => {
   it("fails when the database saw another address, when it gave none, and when it was not reached", () => {
     const other = verdict("demo-network", runner, ["198.51.100.7"], { sourceIp: "192.0.2.9" });
     expect(other.code).toBe(1);
-    expect(other.text).toContain("the database saw 192.0.2.9, which is not an egress IP of demo-network (198.51.100.7): traffic leaves another way; make drift");
+    expect(other.text).toContain("the database saw 192.0.2.9, not an egress IP of demo-network (198.51.100.7): traffic leaves another way; make drift");
     expect(verdict("demo-network", runner, ["198.51.100.7"], { sourceIp: null })).toMatchObject({ code: 1, text: expect.stringContaining("the database reported no client address") });
     expect(verdict("demo-network", runner, ["198.51.100.7"], { error: "database 203.0.113.50:5432: no answer within 5000 ms" })).toMatchObject({
       code: 1,
@@ -39,7 +39,7 @@ describe("make verify", () => {
   });
 
   it("expects the network's egress IPs on AWS, and the data plane's NAT address on the emulator", () => {
-    expect(lambdaRunner("f", reply({})).expected(["198.51.100.7"])).toEqual(["198.51.100.7"]);
-    expect(dataPlaneRunner.expected(["127.0.0.5"])).toEqual(["203.0.113.10"]);
+    expect(lambdaRunner("f", reply({})).expected("demo-network", ["198.51.100.7"])).toEqual({ addresses: ["198.51.100.7"], called: "an egress IP of demo-network (198.51.100.7)" });
+    expect(dataPlaneRunner.expected("demo-network", ["127.0.0.5"])).toEqual({ addresses: ["203.0.113.10"], called: "the data plane's NAT address, standing for the egress IPs of demo-network (127.0.0.5)" });
   });
 });

@@ -73,7 +73,10 @@ export function renderDriftMarkdown(drifts: readonly DriftReview[]): string {
   const lines = [`Drift: ${all.length} resource(s) changed outside Terraform${all.some((d) => d.egress.length > 0) ? " (egress first)" : ""}:`];
   for (const d of all) {
     // A finding reads "would be destroyed: <consequence>"; drift has already happened, so the consequence is what stays.
-    const consequence = d.egress.map((f) => f.reason.slice(f.reason.indexOf(": ") + 2)).join(" ");
+    const consequence = d.egress
+      .map((f) => f.reason.slice(f.reason.indexOf(": ") + 2))
+      .map((c, i) => (i === 0 ? c : c[0].toUpperCase() + c.slice(1)))
+      .join(" ");
     lines.push(`- ${d.egress.length > 0 ? "EGRESS " : ""}${d.stack}: ${d.address} was ${d.what} outside Terraform${consequence ? `: ${consequence}` : ""}`);
   }
   return `${lines.join("\n")}\n`;
