@@ -28,7 +28,7 @@ function scan(dir: string): Promise<CheckovReport> {
 
 const configs: [string, () => ReturnType<typeof loadConfig>][] = [
   ["config/local.json (emulator, single NAT)", () => loadConfig(LOCAL_CONFIG)],
-  ["config/example.aws.json (flow logs, protected EIP, secret)", () => loadConfig(AWS_EXAMPLE)],
+  ["config/example.aws.json (flow logs, protected EIP, secret, published egress IPs, canary)", () => loadConfig(AWS_EXAMPLE)],
   ["perAz with bring-your-own EIPs and mysql", () =>
     derivedConfig(AWS_EXAMPLE, (c) => {
       c.network.natPlacement = "perAz";

@@ -62,6 +62,9 @@ const COMMON = {
   aws_iam_role: 1,
   aws_iam_role_policy: 1,
   aws_flow_log: 1,
+  // publishEgressIps: the prefix list and the SSM parameter
+  aws_ec2_managed_prefix_list: 1,
+  aws_ssm_parameter: 1,
 };
 
 describe("terraform", () => {
