@@ -10,6 +10,7 @@ import Ajv from "ajv";
 import { CANARY_METRICS, handler, resetPasswordCache } from "../../lambda-src";
 import { ROOT } from "../helpers/config";
 import { freePort, PostgresServer, startPostgres } from "../../jobs/dataplane/postgres";
+import { localProbeEnv } from "../helpers/probe-env";
 
 jest.setTimeout(60_000);
 
@@ -33,19 +34,7 @@ afterAll(() => {
   observer?.close();
 });
 
-const env = (over: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  DB_ENGINE: "postgres",
-  DB_HOST: "127.0.0.1",
-  DB_PORT: String(pg.port),
-  DB_NAME: "app",
-  DB_USER: "probe",
-  DB_PASSWORD: PASSWORD,
-  DB_TLS: "disable",
-  EGRESS_IPS: "203.0.113.10,127.0.0.1",
-  CONNECT_TIMEOUT_MS: "2000",
-  NETWORK_NAME: "demo-network",
-  ...over,
-});
+const env = (over: Record<string, string | undefined> = {}) => localProbeEnv(pg.port, PASSWORD, { CONNECT_TIMEOUT_MS: "2000", NETWORK_NAME: "demo-network", ...over });
 
 /** One scheduled run: what it returned and the two lines it logged (the sentence, then the EMF document). */
 async function run(over: Record<string, string | undefined> = {}) {

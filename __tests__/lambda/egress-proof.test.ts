@@ -46,7 +46,7 @@ maybe("egress proof in network namespaces", () => {
   });
 
   /** Runs the bundled handler with node inside the private host. */
-  const invoke = (engine: Engine, timeoutMs = 3000): Promise<Outcome> =>
+  const invoke = (engine: Engine, timeoutMs = 3000, extra: Record<string, string> = {}): Promise<Outcome> =>
     runProbeIn(bed.ns.private, bundles[engine], {
       DB_ENGINE: engine,
       DB_HOST: ADDR.db,
@@ -57,7 +57,37 @@ maybe("egress proof in network namespaces", () => {
       DB_TLS: "disable",
       EGRESS_IPS: ADDR.egress,
       CONNECT_TIMEOUT_MS: String(timeoutMs),
+      ...extra,
     }, join(ROOT, "node_modules")); // the Lambda runtime provides the AWS SDK
+
+  describe("the egress canary, as the schedule runs it", () => {
+    afterEach(() => bed.setNat(true));
+    const canary = async (extra: Record<string, string> = {}) => {
+      const out = await invoke("postgres", 2000, { PROBE_EVENT: '{"canary":true}', NETWORK_NAME: "demo", ...extra });
+      expect(out.ok).toBe(true); // a canary run never throws
+      const [line, document] = out.logged;
+      const emf = JSON.parse(document) as Record<string, unknown>;
+      return { line, metrics: { reachable: emf.DatabaseReachable, expected: emf.EgressIpExpected } };
+    };
+
+    it("through the NAT: the database sees the egress IP, both metrics 1", async () => {
+      expect(await canary()).toEqual({ line: `egress canary demo: database reachable; the database saw ${ADDR.egress}: an expected egress IP`, metrics: { reachable: 1, expected: 1 } });
+    });
+
+    it("an egress IP other than the one expected: EgressIpExpected 0, the line naming both", async () => {
+      expect(await canary({ EGRESS_IPS: "203.0.113.99" })).toEqual({
+        line: `egress canary demo: database reachable; the database saw ${ADDR.egress}: NOT an expected egress IP (expected: 203.0.113.99)`,
+        metrics: { reachable: 1, expected: 0 },
+      });
+    });
+
+    it("without the NAT rule the database refuses the private address: DatabaseReachable 0, EgressIpExpected missing", async () => {
+      bed.setNat(false);
+      const { line, metrics } = await canary();
+      expect(metrics).toEqual({ reachable: 0, expected: undefined });
+      expect(line).toMatch(new RegExp(`^egress canary demo: database unreachable \\(database ${ADDR.db}:5432: the database refused the login of user "probe"`));
+    });
+  });
 
   for (const engine of ["postgres", "mysql"] as const) {
     describe(engine, () => {

@@ -2,6 +2,7 @@
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { handler, passwordFor, probe, readSettings, resetPasswordCache } from "../../lambda-src";
 import { freePort, PostgresServer, startPostgres } from "../../jobs/dataplane/postgres";
+import { localProbeEnv } from "../helpers/probe-env";
 
 jest.setTimeout(60_000);
 
@@ -15,18 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => pg?.stop());
 
-const env = (over: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  DB_ENGINE: "postgres",
-  DB_HOST: "127.0.0.1",
-  DB_PORT: String(pg.port),
-  DB_NAME: "app",
-  DB_USER: "probe",
-  DB_PASSWORD: PASSWORD,
-  DB_TLS: "disable",
-  EGRESS_IPS: "203.0.113.10,127.0.0.1",
-  CONNECT_TIMEOUT_MS: "3000",
-  ...over,
-});
+const env = (over: Record<string, string | undefined> = {}) => localProbeEnv(pg.port, PASSWORD, over);
 
 describe("probe against PostgreSQL", () => {
   const saved = process.env;

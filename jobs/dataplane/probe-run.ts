@@ -14,18 +14,23 @@ export interface ProbeOutcome {
   readonly ok: boolean;
   readonly result?: { sourceIp: string | null; egressIpExpected: boolean; engine: string; serverVersion: string };
   readonly error?: string;
+  /** what the handler logged before its outcome (a canary run: its line and its metrics document) */
+  readonly logged: string[];
   /** wall milliseconds, node's start-up included */
   readonly ms: number;
 }
 
-/** The engine's bundle unpacked into `dir` (created), with an invoke.js that prints the handler's outcome as one JSON line. */
+/**
+ * The engine's bundle unpacked into `dir` (created), with an invoke.js that calls the handler with the event in
+ * PROBE_EVENT (JSON; none by default) and prints its outcome as the last line, JSON.
+ */
 export function unpackProbe(engine: Engine, dir: string): string {
   const zip = bundleNodeFunction(PROBE_ENTRY, { external: [...DEFAULT_EXTERNAL, ...UNUSED_DRIVERS[engine]] }).zipPath;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "index.js"), unzipSync(readFileSync(zip))["index.js"]);
   writeFileSync(
     join(dir, "invoke.js"),
-    `require("./index.js").handler().then((r) => console.log(JSON.stringify({ ok: true, result: r })), (e) => console.log(JSON.stringify({ ok: false, error: e.message })));\n`,
+    `require("./index.js").handler(JSON.parse(process.env.PROBE_EVENT || "{}")).then((r) => console.log(JSON.stringify({ ok: true, result: r })), (e) => console.log(JSON.stringify({ ok: false, error: e.message })));\n`,
   );
   return dir;
 }
@@ -39,7 +44,8 @@ export function runProbeIn(ns: string, dir: string, env: Record<string, string>,
   return new Promise((resolve, reject) =>
     execFile("ip", ["netns", "exec", ns, process.execPath, join(dir, "invoke.js")], { env: { PATH: process.env.PATH, NODE_PATH: nodePath, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) return reject(new Error(`probe process failed: ${stderr || err.message}`));
-      resolve({ ...(JSON.parse(stdout.trim().split("\n").pop()!) as Omit<ProbeOutcome, "ms">), ms: Date.now() - started });
+      const lines = stdout.trim().split("\n");
+      resolve({ ...(JSON.parse(lines.pop()!) as Omit<ProbeOutcome, "ms" | "logged">), logged: lines, ms: Date.now() - started });
     }),
   );
 }
