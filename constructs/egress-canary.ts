@@ -26,7 +26,7 @@ export interface EgressCanaryProps {
   readonly function: LambdaFunction;
   /** The network's name: the metrics' `Network` dimension, and the prefix of the schedule's and alarms' names. */
   readonly networkName: string;
-  /** How often: an EventBridge Scheduler rate, `rate(N minutes)` or `rate(N hours)` (1 to 24 hours). @default "rate(5 minutes)" */
+  /** How often: an EventBridge Scheduler rate, `rate(N minutes)` or `rate(N hours)`, 1 minute to 24 hours. @default "rate(5 minutes)" */
   readonly schedule?: string;
   /** The SNS topic both alarms notify, firing and back to OK. @default - no notification */
   readonly alarmTopicArn?: string;

@@ -94,7 +94,7 @@ export interface ProbeEvent {
 }
 
 /**
- * A probe by default: the result, or the error. With `{ "canary": true }` (the schedule's input) it never throws:
+ * A probe by default: the result, or the error. With `{ "canary": true }` (the schedule's input) it never throws once its settings are read:
  * it logs one line and one embedded-metric-format document, and returns what it found.
  */
 export function handler(event?: ProbeEvent & { canary?: false }): Promise<ProbeResult>;

@@ -9,11 +9,11 @@ import ts from "typescript";
 
 const LIB = join(__dirname, "..", "constructs");
 export const README = join(LIB, "README.md");
-export const TABLES = ["FixedEgressNetworkProps", "FlowLogsProps", "AdoptedNetwork", "AdoptedResource", "AdoptedRouteTable", "AdoptedNatGateway", "AdoptedAddress", "NatAlarmsProps", "PrivateLambdaProps", "DatabaseAccessProps", "EntryOptions", "GuardRunTaskProps"];
+export const TABLES = ["FixedEgressNetworkProps", "FlowLogsProps", "AdoptedNetwork", "AdoptedResource", "AdoptedRouteTable", "AdoptedNatGateway", "AdoptedAddress", "NatAlarmsProps", "PrivateLambdaProps", "DatabaseAccessProps", "EntryOptions", "GuardRunTaskProps", "PublishEgressIpsProps", "EgressCanaryProps"];
 
 /** One Markdown table per interface, from its source. */
 export function propsTables(): Record<string, string> {
-  const files = ["network-props.ts", "adopt.ts", "private-lambda.ts", "lambda-code.ts", "guard-run-task.ts"].map((f) => join(LIB, f));
+  const files = ["network-props.ts", "egress-publishing.ts", "adopt.ts", "private-lambda.ts", "lambda-code.ts", "guard-run-task.ts", "egress-canary.ts"].map((f) => join(LIB, f));
   const out: Record<string, string> = {};
   for (const file of files) {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
