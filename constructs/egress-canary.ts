@@ -45,7 +45,7 @@ export function rateSeconds(schedule: string): number | string {
   const n = Number(m[1]);
   if ((n === 1) !== !m[2].endsWith("s")) return `"${schedule}" says ${n} ${m[2]}; EventBridge Scheduler wants the singular unit for 1 and the plural otherwise`;
   const seconds = n * (m[2].startsWith("hour") ? 3600 : 60);
-  if (seconds < 60 || seconds > 86_400) return `"${schedule}" is outside 1 minute to 24 hours; CloudWatch alarms evaluate periods within a day`;
+  if (seconds < 60 || seconds > 86_400) return `"${schedule}" is outside 1 minute to 24 hours, the rates the canary takes (its alarms' period is the rate, evaluated two periods in a row)`;
   return seconds;
 }
 
