@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { dirname, resolve } from "path";
 import Ajv, { ErrorObject } from "ajv";
 import schema from "../config/schema.json";
-import { NatProvider, rateSeconds, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
+import { NatProvider, parseCidr, rateSeconds, validateLambdaProps, validateNetworkProps } from "@fixed-egress/constructs";
 import type { FixedEgressNetworkProps, PrivateLambdaProps } from "@fixed-egress/constructs";
 import { DEFAULT_PORTS, PROBE_ENV } from "../lambda-src/settings";
 import type { Engine, TlsMode } from "../lambda-src/settings";
@@ -193,15 +193,13 @@ function caBundleProblem(path: string | undefined, tls: TlsMode): string | undef
   return undefined;
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
 /** What is wrong with the canary's settings: [field, message] pairs. */
 function canaryProblems(canary: AppConfig["lambda"]["canary"]): [string, string][] {
   if (!canary) return [];
   const out: [string, string][] = [];
   const rate = canary.schedule === undefined ? 0 : rateSeconds(canary.schedule);
   if (typeof rate === "string") out.push(["schedule", rate]);
-  canary.expectedIps?.forEach((ip, i) => IPV4.test(ip) || out.push([`expectedIps[${i}]`, `"${ip}" is not an IPv4 address; list the addresses the database should see, or leave expectedIps out for the network's egress IPs`]));
+  canary.expectedIps?.forEach((ip, i) => typeof parseCidr(`${ip}/32`) !== "string" || out.push([`expectedIps[${i}]`, `"${ip}" is not an IPv4 address; list the addresses the database should see, or leave expectedIps out for the network's egress IPs`]));
   if (canary.expectedIps?.length === 0) out.push(["expectedIps", "is empty; list the addresses the database should see, or leave it out for the network's egress IPs"]);
   if (canary.observer !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(canary.observer)) {
     out.push(["observer", `"${canary.observer}" is not an HTTPS URL; give an endpoint that answers the caller's address, such as "https://checkip.amazonaws.com"`]);
