@@ -1,4 +1,5 @@
 import { TerraformResource, Token } from "cdktf";
+import { importInto } from "./address-blocks";
 import { Problems, awsIdPattern, checkPattern } from "./validate";
 
 /**
@@ -66,7 +67,7 @@ export const routeImportId = (routeTableId: string, destination = "0.0.0.0/0") =
 
 /** Adds an import block to `resource` when there is an id to import it from. */
 export function adoptInto<T extends TerraformResource>(resource: T, importId: string | undefined): T {
-  if (importId !== undefined) resource.importFrom(importId);
+  if (importId !== undefined) importInto(resource, importId);
   return resource;
 }
 

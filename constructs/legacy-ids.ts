@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformResource, TerraformStack } from "cdktf";
+import { moveFrom } from "./address-blocks";
 
 /**
  * Adds a `moved` block from the address `resource` had when its construct id was `legacyId` (a sibling in the
@@ -15,5 +16,5 @@ export function moveFromLegacyId(resource: TerraformResource, legacyId: string):
   const ids = [...scopes.slice(scopes.indexOf(stack) + 1, -1).map((s) => s.node.id), legacyId];
   let node: Construct = new Construct(undefined as unknown as Construct, ids[0]);
   for (const id of ids.slice(1)) node = new Construct(node, id);
-  resource.moveFromId(`${resource.terraformResourceType}.${stack.getLogicalId(node.node)}`);
+  moveFrom(resource, `${resource.terraformResourceType}.${stack.getLogicalId(node.node)}`);
 }
