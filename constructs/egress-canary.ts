@@ -13,8 +13,7 @@ import { Problems, checkPattern } from "./validate";
 
 /**
  * What the function writes on each scheduled run (the embedded metric format: one log line CloudWatch Logs turns
- * into metrics): both metrics, 1 or 0, in this namespace, with the network's name as the only dimension. The
- * project's probe (`lambda-src/canary.ts`) writes them; a test holds the two to the same names.
+ * into metrics): both metrics, 1 or 0, in this namespace, with the network's name as the only dimension.
  */
 export const EGRESS_CANARY_METRICS = { namespace: "FixedEgress", dimension: "Network", expected: "EgressIpExpected", reachable: "DatabaseReachable" } as const;
 
@@ -109,7 +108,7 @@ export class EgressCanary extends Construct {
         ...(props.alarmTopicArn ? { alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn] } : {}),
         tags: tags(`${props.networkName}-${alarmId}`),
       });
-    this.egressIpAlarm = alarm("egress-ip-unexpected", M.expected, "The database saw a source address that is not an egress IP", "Compare make egress-ips with the function's log line (it names the address seen); a NAT device that lost its address or a route changed outside Terraform does this: make drift.");
-    this.reachableAlarm = alarm("database-unreachable", M.reachable, "The probe could not reach the database", "Read the function's log line (it says why); check that the database allow-lists every egress IP (make egress-ips --check) and that it is up.");
+    this.egressIpAlarm = alarm("egress-ip-unexpected", M.expected, "The database saw a source address that is not an egress IP", "The function's log line names the address seen: compare it with the network's egress IPs (its egress_ip_details output); a NAT device that lost its address, or a route changed outside Terraform, does this (a refresh-only plan shows it).");
+    this.reachableAlarm = alarm("database-unreachable", M.reachable, "The probe could not reach the database", "The function's log line says why; check that the database is up and allow-lists every egress IP.");
   }
 }
