@@ -18,7 +18,7 @@ import { configFromEnv, synth } from "./app";
 import { clientSettings } from "./aws";
 import { checkStateBucket } from "./bootstrap-state";
 import { ADDR, createTestbed, testbedUnavailable } from "./dataplane/netns";
-import { runProbeIn, unpackProbe } from "./dataplane/probe-run";
+import { localProbeSettings, runProbeIn, unpackProbe } from "./dataplane/probe-run";
 import { startDatabaseIn } from "./dataplane/databases";
 import { ROOT } from "./paths";
 import { initStack, outputsOf } from "./stack-steps";
@@ -64,17 +64,8 @@ export const dataPlaneRunner: ProbeRunner = {
     try {
       const db = await startDatabaseIn(engine, bed.ns.db, { bind: ADDR.db, admit: ADDR.egress, user: "probe", password: PASSWORD, database: "app" });
       try {
-        const out = await runProbeIn(bed.ns.private, unpackProbe(engine, join(work, engine)), {
-          DB_ENGINE: engine,
-          DB_HOST: ADDR.db,
-          DB_PORT: String(db.port),
-          DB_NAME: "app",
-          DB_USER: "probe",
-          DB_PASSWORD: PASSWORD,
-          DB_TLS: "disable",
-          EGRESS_IPS: ADDR.egress,
-          CONNECT_TIMEOUT_MS: String(config.lambda.database.connectTimeoutMs),
-        }, join(ROOT, "node_modules"));
+        const settings = localProbeSettings({ engine, host: ADDR.db, port: db.port, database: "app", user: "probe", password: PASSWORD, egressIps: [ADDR.egress], connectTimeoutMs: config.lambda.database.connectTimeoutMs });
+        const out = await runProbeIn(bed.ns.private, unpackProbe(engine, join(work, engine)), settings, join(ROOT, "node_modules"));
         return out.ok ? { sourceIp: out.result?.sourceIp ?? null } : { error: out.error };
       } finally {
         await db.stop();

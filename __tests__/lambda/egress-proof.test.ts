@@ -11,7 +11,7 @@ import { LOCAL_CONFIG, ROOT, derivedConfig } from "../helpers/config";
 import { DataPlaneDatabase, startDatabaseIn } from "../../jobs/dataplane/databases";
 import { DEFAULT_PORTS } from "../../lambda-src/settings";
 import { ADDR, Testbed, createTestbed, testbedUnavailable } from "../../jobs/dataplane/netns";
-import { ProbeOutcome, runProbeIn, unpackProbe } from "../../jobs/dataplane/probe-run";
+import { ProbeOutcome, localProbeSettings, runProbeIn, unpackProbe } from "../../jobs/dataplane/probe-run";
 
 jest.setTimeout(120_000);
 
@@ -47,18 +47,12 @@ maybe("egress proof in network namespaces", () => {
 
   /** Runs the bundled handler with node inside the private host. */
   const invoke = (engine: Engine, timeoutMs = 3000, extra: Record<string, string> = {}): Promise<Outcome> =>
-    runProbeIn(bed.ns.private, bundles[engine], {
-      DB_ENGINE: engine,
-      DB_HOST: ADDR.db,
-      DB_PORT: String(PORTS[engine]),
-      DB_NAME: "app",
-      DB_USER: "probe",
-      DB_PASSWORD: PASSWORD,
-      DB_TLS: "disable",
-      EGRESS_IPS: ADDR.egress,
-      CONNECT_TIMEOUT_MS: String(timeoutMs),
-      ...extra,
-    }, join(ROOT, "node_modules")); // the Lambda runtime provides the AWS SDK
+    runProbeIn(
+      bed.ns.private,
+      bundles[engine],
+      { ...localProbeSettings({ engine, host: ADDR.db, port: PORTS[engine], database: "app", user: "probe", password: PASSWORD, egressIps: [ADDR.egress], connectTimeoutMs: timeoutMs }), ...extra },
+      join(ROOT, "node_modules"), // the Lambda runtime provides the AWS SDK
+    );
 
   describe("the egress canary, as the schedule runs it", () => {
     afterEach(() => bed.setNat(true));

@@ -8,6 +8,7 @@ import { join } from "path";
 import { unzipSync } from "fflate";
 import { DEFAULT_EXTERNAL, bundleNodeFunction } from "@fixed-egress/constructs";
 import { PROBE_ENTRY, UNUSED_DRIVERS } from "../../stacks/app-stack";
+import { PROBE_ENV } from "../../lambda-src/settings";
 import type { Engine } from "../../lambda-src/settings";
 
 export interface ProbeOutcome {
@@ -33,6 +34,22 @@ export function unpackProbe(engine: Engine, dir: string): string {
     `require("./index.js").handler(JSON.parse(process.env.PROBE_EVENT || "{}")).then((r) => console.log(JSON.stringify({ ok: true, result: r })), (e) => console.log(JSON.stringify({ ok: false, error: e.message })));\n`,
   );
   return dir;
+}
+
+/** The probe's variables (PROBE_ENV) for a database without TLS, the password given in the clear (a local run). */
+export function localProbeSettings(o: { engine: Engine; host: string; port: number; database: string; user: string; password: string; egressIps: readonly string[]; connectTimeoutMs: number }): Record<string, string> {
+  const E = PROBE_ENV;
+  return {
+    [E.engine]: o.engine,
+    [E.host]: o.host,
+    [E.port]: String(o.port),
+    [E.database]: o.database,
+    [E.user]: o.user,
+    [E.password]: o.password,
+    [E.tls]: "disable",
+    [E.egressIps]: o.egressIps.join(","),
+    [E.connectTimeoutMs]: String(o.connectTimeoutMs),
+  };
 }
 
 /**
