@@ -9,7 +9,8 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { ValidationError } from "./errors";
 import { rolePrefix } from "./names";
 import { mergeTags } from "./tags";
-import { Problems, checkPattern } from "./validate";
+import { NAME_PATTERN } from "./network-props";
+import { Problems, SNS_TOPIC_ARN, checkPattern } from "./validate";
 
 /**
  * What the function writes on each scheduled run (the embedded metric format: one log line CloudWatch Logs turns
@@ -34,7 +35,6 @@ export interface EgressCanaryProps {
 }
 
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours)\)$/;
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** The seconds between runs of a rate expression, or a problem with it. */
 export function rateSeconds(schedule: string): number | string {
@@ -64,7 +64,7 @@ export class EgressCanary extends Construct {
     const schedule = props.schedule ?? EGRESS_CANARY_DEFAULTS.schedule;
     const period = rateSeconds(schedule);
     if (typeof period === "string") p.add("schedule", period);
-    checkPattern(p, "networkName", props.networkName, /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, "use 2-32 lowercase letters, digits or hyphens (the network's name)");
+    checkPattern(p, "networkName", props.networkName, NAME_PATTERN, "use 2-32 lowercase letters, digits or hyphens (the network's name)");
     checkPattern(p, "alarmTopicArn", props.alarmTopicArn, SNS_TOPIC_ARN, 'give the SNS topic\'s ARN, such as "arn:aws:sns:ap-northeast-1:123456789012:egress"');
     if (p.list.length > 0) throw new ValidationError(p.list, `${scope.node.path}/${id}`);
     super(scope, id);

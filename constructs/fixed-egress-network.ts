@@ -84,7 +84,7 @@ export class FixedEgressNetwork extends Construct implements IPrivateNetwork {
   private partitionData?: DataAwsPartition;
 
   /** @deprecated since 0.4.0: `natDeviceIds` (the same list) */
-  public get natGatewayIds(): string[] { return this.natDeviceIds; } // prettier-ignore
+  public get natGatewayIds(): string[] { return this.natDeviceIds; }
 
   /**
    * The network another stack deployed, read from its state's documented outputs (`NETWORK_CONTRACT`):

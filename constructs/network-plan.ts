@@ -4,7 +4,7 @@ import { PublishEgressIpsProps, checkPublishing } from "./egress-publishing";
 import { Problem } from "./errors";
 import { NAT_GATEWAY_MAX_ADDRESSES, NAT_PLACEMENTS, NatPlacement, NatProvider, natDeviceCount } from "./nat-provider";
 import { FixedEgressNetworkProps, NAME_PATTERN } from "./network-props";
-import { Problems, awsIdPattern, checkInteger, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
+import { Problems, SNS_TOPIC_ARN, awsIdPattern, checkInteger, checkPattern, checkRetention, checkSubnetLayout } from "./validate";
 
 export type { FixedEgressNetworkProps, FlowLogsProps, NatAlarmsProps } from "./network-props";
 export { NAME_PATTERN };
@@ -24,7 +24,6 @@ export const NETWORK_DEFAULTS = {
 /** Secondary addresses a NAT Gateway may hold: AWS's ceiling less the primary. */
 export const MAX_SECONDARY_ADDRESSES = NAT_GATEWAY_MAX_ADDRESSES - 1;
 
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** One availability zone of the network: its subnets, and the resources to import there when adopting. */
 export interface ZonePlan {

@@ -13,6 +13,9 @@ export const LAMBDA_LIMITS = { memoryMb: { min: 128, max: 10240 }, timeoutSecond
 /** An AWS resource id of one kind: its prefix, a hyphen, 8 or 17 hex digits (`vpc-0a1b2c3d4e5f67890`). */
 export const awsIdPattern = (prefix: "vpc" | "igw" | "subnet" | "rtb" | "nat" | "eipalloc"): RegExp => new RegExp(`^${prefix}-[0-9a-f]{8,17}$`);
 
+/** An SNS topic's ARN (where alarms notify). */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
 /** AWS accepts VPC and subnet blocks from /16 to /28. */
 const AWS_PREFIX = { min: 16, max: 28 };
 

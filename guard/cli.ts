@@ -72,7 +72,6 @@ function parse(argv: string[]): Args | "help" {
   return { command, format: format as Format, files: parsed.positionals, allowEgressChange: v["allow-egress-change"] === true, allowListedFile: v["allow-listed"] as string | undefined, destinations, jsonFile: v["json-file"] as string | undefined, sarifFile: v["sarif-file"] as string | undefined };
 }
 
-
 function review(args: Args, io: Io): number {
   const allowListed = args.allowListedFile ? readAllowList(args.allowListedFile) : undefined;
   const reviews = reviewFiles(args.files, { destinations: args.destinations });

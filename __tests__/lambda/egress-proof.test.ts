@@ -23,7 +23,6 @@ const PASSWORD = "egress-proof-pw-51c2";
 const PORTS = DEFAULT_PORTS; // where startDatabaseIn puts each engine
 type Engine = keyof typeof PORTS;
 
-type Outcome = ProbeOutcome;
 
 maybe("egress proof in network namespaces", () => {
   let bed: Testbed;
@@ -46,7 +45,7 @@ maybe("egress proof in network namespaces", () => {
   });
 
   /** Runs the bundled handler with node inside the private host. */
-  const invoke = (engine: Engine, timeoutMs = 3000, extra: Record<string, string> = {}): Promise<Outcome> =>
+  const invoke = (engine: Engine, timeoutMs = 3000, extra: Record<string, string> = {}): Promise<ProbeOutcome> =>
     runProbeIn(
       bed.ns.private,
       bundles[engine],

@@ -4,14 +4,12 @@ import { CANARY_METRICS } from "../../lambda-src/canary";
 import { loadConfig } from "../../stacks/config";
 import { synthApp } from "../helpers/app";
 import { LOCAL_CONFIG, derivedConfig, rawConfig, writeTempConfig } from "../helpers/config";
+import { one } from "../helpers/synth";
 import type { Json } from "../helpers/synth";
 
 const TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:egress";
-const only = (s: Json, type: string): [string, Json] => {
-  const all = Object.entries((s.resource?.[type] ?? {}) as Record<string, Json>);
-  expect(all).toHaveLength(1);
-  return all[0];
-};
+/** The one resource of a type in a synthesized stack's JSON. */
+const only = (s: Json, type: string) => one({ text: "", json: s }, type);
 const vars = (s: Json) => (Object.values(s.resource.aws_lambda_function)[0] as Json).environment.variables;
 
 describe("lambda.canary", () => {

@@ -64,6 +64,9 @@ describe("published egress IPs in the review", () => {
 
   it("leaves a list of other addresses alone, whatever happens to egress", () => {
     const office = { address: "aws_ec2_managed_prefix_list.office", type: "aws_ec2_managed_prefix_list", values: { id: "pl-2", entry: [{ cidr: "192.0.2.0/24" }, { cidr: "192.0.2.99/32" }] } };
+    // Egress unchanged (the list lacks today's egress IP, which would be refused in a list that published it)…
+    expect(said({ prior: [...TODAY, office], planned: [...TODAY, office], changes: [noop(office)] })).toEqual([]);
+    // …and the NAT Gateway destroyed.
     expect(said({ prior: [...TODAY, office], planned: [...TODAY, office], changes: [{ address: "aws_nat_gateway.nat", type: "aws_nat_gateway", actions: ["delete"], before: nat }, noop(office)] })).toEqual([]);
   });
 
