@@ -5,9 +5,9 @@
  * so the difference is that suite's. Records go to the file the summary reporter names
  * (FIXED_EGRESS_JEST_CPU_FILE), one JSON line each; without it (or without /proc) nothing is recorded.
  */
-const { appendFileSync, readFileSync } = require("fs");
-const { setPriority } = require("os");
-const { relative } = require("path");
+const { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } = require("fs");
+const { setPriority, tmpdir } = require("os");
+const { join, relative } = require("path");
 const NodeEnvironment = require("jest-environment-node").TestEnvironment;
 const { isLong } = require("./jest-sequencer");
 
@@ -27,10 +27,10 @@ function prioritize(testPath) {
 
 const TICKS_PER_SECOND = 100; // USER_HZ: 100 on every Linux architecture jest runs on
 
-/** utime, stime, cutime, cstime of this process, in seconds (fields 14-17 of /proc/self/stat). */
-function cpuSeconds() {
+/** utime, stime, cutime, cstime of a process (this one by default), in seconds (fields 14-17 of /proc/<pid>/stat). */
+function cpuSeconds(pid = "self") {
   try {
-    const stat = readFileSync("/proc/self/stat", "utf8");
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // the name may hold spaces; fields after it start at 3
     const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
     return { user: (utime + cutime) / TICKS_PER_SECOND, sys: (stime + cstime) / TICKS_PER_SECOND };
@@ -39,11 +39,50 @@ function cpuSeconds() {
   }
 }
 
+const SHARED = ["FIXED_EGRESS_SHARED_PROVIDERS", "FIXED_EGRESS_SHARED_PROVIDERS_OWNER"];
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Stops the providers of a registry (scripts/shared-provider.sh) and removes it; returns the CPU they spent, read
+ * just before each is stopped (they are not this worker's children, so their CPU would not count otherwise).
+ */
+async function stopSharedProviders(registry) {
+  const spent = { user: 0, sys: 0 };
+  for (const slot of readdirSync(registry)) {
+    const pidFile = join(registry, slot, "pid");
+    if (!existsSync(pidFile)) continue;
+    const pid = Number(readFileSync(pidFile, "utf8"));
+    const cpu = cpuSeconds(pid);
+    if (!cpu || !alive(pid)) continue;
+    spent.user += cpu.user;
+    spent.sys += cpu.sys;
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 50 && alive(pid); i++) await sleep(100);
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+  }
+  rmSync(registry, { recursive: true, force: true });
+  return spent;
+}
+
+/**
+ * A suite whose first docblock holds `@shared-providers` runs Terraform with one provider per stack folder
+ * (scripts/shared-provider.sh), stopped when the suite ends: for the suites that run many commands in a few
+ * folders. A suite that interrupts Terraform, or counts its processes, goes without.
+ */
 class CpuRecordingEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
     this.absolutePath = context.testPath;
     this.testPath = relative(config.globalConfig.rootDir, context.testPath);
+    this.sharesProviders = "shared-providers" in (context.docblockPragmas ?? {});
   }
 
   async setup() {
@@ -51,16 +90,26 @@ class CpuRecordingEnvironment extends NodeEnvironment {
     this.started = cpuSeconds();
     this.startedAt = Date.now();
     await super.setup();
+    if (this.sharesProviders) {
+      this.registry = mkdtempSync(join(tmpdir(), "fixed-egress-providers-"));
+      // The worker's environment (what the suite's processes inherit) and the suite's own copy of it.
+      for (const env of [process.env, this.global.process.env]) Object.assign(env, { [SHARED[0]]: this.registry, [SHARED[1]]: String(process.pid) });
+    }
   }
 
   async teardown() {
+    const providers = this.registry ? await stopSharedProviders(this.registry) : { user: 0, sys: 0 };
+    for (const name of SHARED) delete process.env[name];
     await super.teardown();
     const file = process.env.FIXED_EGRESS_JEST_CPU_FILE;
     const ended = cpuSeconds();
     if (!file || !this.started || !ended) return;
-    const record = { suite: this.testPath, user: ended.user - this.started.user, sys: ended.sys - this.started.sys, wall: (Date.now() - this.startedAt) / 1000 };
+    const user = ended.user - this.started.user + providers.user;
+    const sys = ended.sys - this.started.sys + providers.sys;
+    const record = { suite: this.testPath, user, sys, wall: (Date.now() - this.startedAt) / 1000, ...(this.registry ? { providers: providers.user + providers.sys } : {}) };
     appendFileSync(file, `${JSON.stringify(record)}\n`);
   }
 }
 
 module.exports = CpuRecordingEnvironment;
+module.exports.stopSharedProviders = stopSharedProviders;

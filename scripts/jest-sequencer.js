@@ -30,6 +30,7 @@ const SECONDS = {
   "unit/venv-cache.test.ts": 9,
   "lambda/canary.test.ts": 8,
   "unit/address-blocks.test.ts": 8,
+  "terraform/shared-provider.test.ts": 15,
   "unit/provider-launchers.test.ts": 9,
   "unit/node-modules-cache.test.ts": 8,
   "unit/guard-run-task.test.ts": 7,

@@ -1,10 +1,10 @@
 /**
  * Jest reporter: one plain closing line, "N passed, N failed, N skipped", for CI logs, and before it the CPU each
- * suite spent (its worker and every process it waited for: Terraform, providers, jobs, emulators), most first,
- * with the total, so a suite that grows is seen at once. The records come from scripts/jest-cpu-environment.js
+ * suite spent (its worker and every process it waited for: Terraform, providers, jobs, emulators; and its shared
+ * providers, which no one waits for), most first, with the total, so a suite that grows is seen at once. The records come from scripts/jest-cpu-environment.js
  * through a file this reporter names in the environment the workers inherit.
  */
-const { mkdtempSync, readFileSync, rmSync } = require("fs");
+const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("fs");
 const { tmpdir } = require("os");
 const { join } = require("path");
 
@@ -33,7 +33,13 @@ class SummaryReporter {
     const rest = records.length - shown.length;
     if (rest > 0) lines.push(`        and ${rest} suites under ${SHOWN_FROM} CPU-s each`);
     lines.push(`${sum(cpu).toFixed(1).padStart(7)} CPU-s (${sum((r) => r.user).toFixed(1)} user + ${sum((r) => r.sys).toFixed(1)} sys) in ${records.length} suites`);
-    return `\ncpu per suite (the worker and the processes it waited for):\n${lines.join("\n")}\n`;
+    const providers = sum((r) => r.providers ?? 0);
+    if (providers > 0) {
+      lines.push(`${providers.toFixed(1).padStart(7)} CPU-s of it in shared providers (scripts/shared-provider.sh)`);
+      // Processes no one waits for: a caller's own count (bash's `times` in .ci/run) adds them from this file.
+      if (process.env.FIXED_EGRESS_UNWAITED_CPU_FILE) writeFileSync(process.env.FIXED_EGRESS_UNWAITED_CPU_FILE, `${providers.toFixed(1)}\n`);
+    }
+    return `\ncpu per suite (the worker, the processes it waited for, its shared providers):\n${lines.join("\n")}\n`;
   }
 
   onRunComplete(_contexts, results) {

@@ -3,6 +3,8 @@
  * adopted into a config, planned (imports only, nothing replaced, the guard passes), deployed (the NAT Gateway,
  * its allocation and its public IP unchanged, the function in the adopted private subnets), and planned again
  * (empty). A network that cannot be adopted is refused in one sentence and no file is written.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { CreateNetworkInterfaceCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, EC2Client, ModifySubnetAttributeCommand, ReplaceRouteCommand } from "@aws-sdk/client-ec2";
 import { ADOPTION_MARKER_TAG } from "../../constructs";

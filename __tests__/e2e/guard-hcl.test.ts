@@ -3,6 +3,8 @@
  * resources, as community modules write them; __tests__/fixtures/hcl-network), applied on the emulator with local
  * state. Its plans are reviewed by the packed guard tarball installed into a project of its own, as another team
  * runs it, under the Node running the tests and under Node 24 LTS.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { AllocateAddressCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { execFileSync } from "child_process";

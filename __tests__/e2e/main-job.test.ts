@@ -4,6 +4,8 @@
  * the design asks for (checked through the AWS API), keeps the database password out of every file, refuses an
  * egress change until it is allowed, lets a harmless change through, replaces the function's security group
  * without cutting it off, drift finds what changed outside Terraform, and destroy leaves nothing behind.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";

@@ -3,6 +3,8 @@
  * replaces the instance (interface, Elastic IP and public IP staying), a new instance type alone modifies it in
  * place, and a switch to a NAT Gateway on the same Elastic IP runs in the order AWS needs. A network of its own,
  * beside nat-instance.test.ts, so the two run side by side.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { DescribeNatGatewaysCommand } from "@aws-sdk/client-ec2";
 import { NatInstanceEnv, natInstanceEnv } from "../helpers/nat-instance";

@@ -4,6 +4,8 @@
  * route to it; a newer AMI changes nothing until make nat-upgrade replaces the instance, interface and egress IP
  * staying; a stop outside Terraform is egress drift that deploy repairs; destroy leaves nothing. Changes of the
  * config (AMI, type, provider) run on a network of their own: nat-instance-changes.test.ts.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { NatInstanceEnv, natInstanceEnv } from "../helpers/nat-instance";

@@ -1,4 +1,8 @@
-/** perAz NAT on three AZs, and an existing VPC with bring-your-own Elastic IPs that outlive the stack. */
+/**
+ * perAz NAT on three AZs, and an existing VPC with bring-your-own Elastic IPs that outlive the stack.
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
+ */
 import {
   AllocateAddressCommand,
   AssociateAddressCommand,
