@@ -2,6 +2,8 @@
  * GuardRunTask applied on the emulator: the run task's function, its function URL, the secret for its HMAC key
  * and its log group exist as the construct describes them. (The emulator runs no function: the handler itself is
  * proven against a stand-in of HCP Terraform in __tests__/unit/guard-run-task.test.ts.)
+ *
+ * @shared-providers one AWS provider per stack folder for the whole suite (scripts/shared-provider.sh)
  */
 import { GetFunctionConfigurationCommand, GetFunctionUrlConfigCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
