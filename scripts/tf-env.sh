@@ -68,7 +68,8 @@ if [ -n "${FIXED_EGRESS_SHARED_PROVIDERS:-}" ] && [ "${1:-}" = terraform ] && [ 
   case "$sub" in
     plan | apply | destroy | show | refresh | import | validate | console)
       mapfile -t aws < <(find "$(find_mirror)/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws_*' 2> /dev/null)
-      if [ "${#aws[@]}" = 1 ]; then
+      # A folder that does not exist is Terraform's to report.
+      if [ "${#aws[@]}" = 1 ] && [ -d "$dir" ]; then
         TF_REATTACH_PROVIDERS="$("$root/scripts/shared-provider.sh" "$FIXED_EGRESS_SHARED_PROVIDERS" "$(cd "$dir" && pwd)" "${aws[0]}")"
         export TF_REATTACH_PROVIDERS
       fi
