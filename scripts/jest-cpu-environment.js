@@ -75,14 +75,15 @@ async function stopSharedProviders(registry) {
 /**
  * A suite whose first docblock holds `@shared-providers` runs Terraform with one provider per stack folder
  * (scripts/shared-provider.sh), stopped when the suite ends: for the suites that run many commands in a few
- * folders. A suite that interrupts Terraform, or counts its processes, goes without.
+ * folders. A suite that interrupts Terraform, or counts its processes, goes without; so does every suite when
+ * FIXED_EGRESS_SHARED_PROVIDERS=0 (each command then starts its own provider, as outside the tests).
  */
 class CpuRecordingEnvironment extends NodeEnvironment {
   constructor(config, context) {
     super(config, context);
     this.absolutePath = context.testPath;
     this.testPath = relative(config.globalConfig.rootDir, context.testPath);
-    this.sharesProviders = "shared-providers" in (context.docblockPragmas ?? {});
+    this.sharesProviders = "shared-providers" in (context.docblockPragmas ?? {}) && process.env[SHARED[0]] !== "0";
   }
 
   async setup() {
@@ -99,7 +100,7 @@ class CpuRecordingEnvironment extends NodeEnvironment {
 
   async teardown() {
     const providers = this.registry ? await stopSharedProviders(this.registry) : { user: 0, sys: 0 };
-    for (const name of SHARED) delete process.env[name];
+    if (this.registry) for (const name of SHARED) delete process.env[name];
     await super.teardown();
     const file = process.env.FIXED_EGRESS_JEST_CPU_FILE;
     const ended = cpuSeconds();

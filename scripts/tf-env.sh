@@ -6,8 +6,8 @@
 # - with FIXED_EGRESS_PROVIDER_LAUNCHERS=1 (the tests set it in jest.config.js), the mirror's providers through
 #   launchers of the same binaries (scripts/provider-launchers.sh: Terraform then hashes a few bytes, not 700 MB,
 #   at every command), with a CLI config of their own so a deploy beside the tests keeps the real mirror;
-# - with FIXED_EGRESS_SHARED_PROVIDERS set (the test environment does, for the suites that ask), a command that runs
-#   the AWS provider attaches to its stack folder's shared provider (scripts/shared-provider.sh);
+# - with FIXED_EGRESS_SHARED_PROVIDERS naming a folder (the test environment does, for the suites that ask), a
+#   command that runs the AWS provider attaches to its stack folder's shared provider (scripts/shared-provider.sh);
 # - CHECKPOINT_DISABLE=1 (no version check calls);
 # - Go's garbage collector held back until a process holds 1 GiB (GOGC=off with GOMEMLIMIT, unless you set
 #   either): Terraform and the 700 MB AWS provider allocate heavily while they load the provider's schema, which
@@ -61,7 +61,7 @@ export TF_IN_AUTOMATION="${TF_IN_AUTOMATION:-1}"
 export PATH="$root/node_modules/.bin:$PATH"
 # The tests' shared providers (scripts/shared-provider.sh): a Terraform command that runs the provider attaches to
 # its folder's, when the mirror holds exactly one AWS provider (else the command starts its own, as always).
-if [ -n "${FIXED_EGRESS_SHARED_PROVIDERS:-}" ] && [ "${1:-}" = terraform ] && [ -n "$mirror" ]; then
+if [ "${FIXED_EGRESS_SHARED_PROVIDERS:-0}" != 0 ] && [ "${1:-}" = terraform ] && [ -n "$mirror" ]; then
   dir="$PWD"
   sub=""
   for a in "${@:2}"; do case "$a" in -chdir=*) dir="${a#-chdir=}" ;; -*) ;; *) sub="$a"; break ;; esac; done
