@@ -2,7 +2,7 @@
  * The tests' shared providers (scripts/shared-provider.sh through scripts/tf-env.sh): the commands of one stack
  * folder attach to one AWS provider process that runs in that folder, it takes a configuration again at each
  * command (with a CA bundle in the environment too), and it stops when its suite ends or its owner is gone.
- * A command that runs no provider, or any command without the registry variable, starts none.
+ * A command that runs no provider starts none, nor does any command without a registry (the variable empty or 0).
  */
 import { ChildProcess, spawn } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "fs";
