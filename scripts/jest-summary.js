@@ -1,8 +1,8 @@
 /**
  * Jest reporter: one plain closing line, "N passed, N failed, N skipped", for CI logs, and before it the CPU each
- * suite spent (its worker and every process it waited for: Terraform, providers, jobs, emulators; and its shared
- * providers, which no one waits for), most first, with the total, so a suite that grows is seen at once. The records come from scripts/jest-cpu-environment.js
- * through a file this reporter names in the environment the workers inherit.
+ * suite spent (its worker and every process it waited for: Terraform, providers, jobs; and its shared providers,
+ * which no one waits for), most first, with the total, so a suite that grows is seen at once. The records come
+ * from scripts/jest-cpu-environment.js through a file this reporter names in the environment the workers inherit.
  */
 const { mkdtempSync, readFileSync, rmSync, writeFileSync } = require("fs");
 const { tmpdir } = require("os");

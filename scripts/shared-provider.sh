@@ -14,8 +14,8 @@
 # Terraform starts), with the environment of the first command there, except:
 # - AWS_CA_BUNDLE: provider 5.100 refuses a second configuration in one process when it is set ("unable to add
 #   custom RootCAs HTTPClient"); the emulator is plain HTTP, so no CA bundle is used;
-# - GOGC=200 without GOMEMLIMIT: a process that lives for a whole suite collects its garbage. Over four plans and
-#   their `show -json` in one folder it spent 5.4 CPU-s and kept 458 MB resident; under tf-env.sh's GOGC=off with
+# - GOGC=200 without GOMEMLIMIT: a process that lives for a whole suite collects its garbage. Over four plans, each
+#   with its `show -json`, in one folder it spent 5.4 CPU-s and kept 458 MB resident; under tf-env.sh's GOGC=off with
 #   GOMEMLIMIT=1GiB, 5.1 CPU-s and 1.18 GB.
 # Usage: scripts/shared-provider.sh <registry> <stack folder> <provider binary>
 set -euo pipefail
