@@ -39,8 +39,10 @@ function cpuSeconds(pid = "self") {
   }
 }
 
-const SHARED = ["FIXED_EGRESS_SHARED_PROVIDERS", "FIXED_EGRESS_SHARED_PROVIDERS_OWNER"];
+const REGISTRY = "FIXED_EGRESS_SHARED_PROVIDERS"; // the suite's registry of shared providers (scripts/shared-provider.sh)
+const OWNER = "FIXED_EGRESS_SHARED_PROVIDERS_OWNER"; // the pid whose end stops them
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether a process of this pid exists. */
 const alive = (pid) => {
   try {
     process.kill(pid, 0);
@@ -83,7 +85,7 @@ class CpuRecordingEnvironment extends NodeEnvironment {
     super(config, context);
     this.absolutePath = context.testPath;
     this.testPath = relative(config.globalConfig.rootDir, context.testPath);
-    this.sharesProviders = "shared-providers" in (context.docblockPragmas ?? {}) && process.env[SHARED[0]] !== "0";
+    this.sharesProviders = "shared-providers" in (context.docblockPragmas ?? {}) && process.env[REGISTRY] !== "0";
   }
 
   async setup() {
@@ -94,13 +96,13 @@ class CpuRecordingEnvironment extends NodeEnvironment {
     if (this.sharesProviders) {
       this.registry = mkdtempSync(join(tmpdir(), "fixed-egress-providers-"));
       // The worker's environment (what the suite's processes inherit) and the suite's own copy of it.
-      for (const env of [process.env, this.global.process.env]) Object.assign(env, { [SHARED[0]]: this.registry, [SHARED[1]]: String(process.pid) });
+      for (const env of [process.env, this.global.process.env]) Object.assign(env, { [REGISTRY]: this.registry, [OWNER]: String(process.pid) });
     }
   }
 
   async teardown() {
     const providers = this.registry ? await stopSharedProviders(this.registry) : { user: 0, sys: 0 };
-    if (this.registry) for (const name of SHARED) delete process.env[name];
+    if (this.registry) for (const name of [REGISTRY, OWNER]) delete process.env[name];
     await super.teardown();
     const file = process.env.FIXED_EGRESS_JEST_CPU_FILE;
     const ended = cpuSeconds();
@@ -113,4 +115,4 @@ class CpuRecordingEnvironment extends NodeEnvironment {
 }
 
 module.exports = CpuRecordingEnvironment;
-module.exports.stopSharedProviders = stopSharedProviders;
+Object.assign(module.exports, { stopSharedProviders, alive });

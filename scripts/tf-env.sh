@@ -30,6 +30,7 @@ find_mirror() {
 }
 
 mirror="$(find_mirror)"
+binaries="$mirror" # the mirror itself, whose providers the launchers (if any) run
 rc="$root/.run/terraformrc"
 if [ -n "$mirror" ] && [ "${FIXED_EGRESS_PROVIDER_LAUNCHERS:-}" = 1 ]; then
   mirror="$("$root/scripts/provider-launchers.sh" "$mirror")"
@@ -61,13 +62,13 @@ export TF_IN_AUTOMATION="${TF_IN_AUTOMATION:-1}"
 export PATH="$root/node_modules/.bin:$PATH"
 # The tests' shared providers (scripts/shared-provider.sh): a Terraform command that runs the provider attaches to
 # its folder's, when the mirror holds exactly one AWS provider (else the command starts its own, as always).
-if [ "${FIXED_EGRESS_SHARED_PROVIDERS:-0}" != 0 ] && [ "${1:-}" = terraform ] && [ -n "$mirror" ]; then
+if [ "${FIXED_EGRESS_SHARED_PROVIDERS:-0}" != 0 ] && [ "${1:-}" = terraform ] && [ -n "$binaries" ]; then
   dir="$PWD"
   sub=""
   for a in "${@:2}"; do case "$a" in -chdir=*) dir="${a#-chdir=}" ;; -*) ;; *) sub="$a"; break ;; esac; done
   case "$sub" in
     plan | apply | destroy | show | refresh | import | validate | console)
-      mapfile -t aws < <(find "$(find_mirror)/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws_*' 2> /dev/null)
+      mapfile -t aws < <(find "$binaries/registry.terraform.io/hashicorp/aws" -type f -name 'terraform-provider-aws_*' 2> /dev/null)
       # A folder that does not exist is Terraform's to report.
       if [ "${#aws[@]}" = 1 ] && [ -d "$dir" ]; then
         TF_REATTACH_PROVIDERS="$("$root/scripts/shared-provider.sh" "$FIXED_EGRESS_SHARED_PROVIDERS" "$(cd "$dir" && pwd)" "${aws[0]}")"

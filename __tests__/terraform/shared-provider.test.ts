@@ -11,7 +11,10 @@ import { join } from "path";
 import { run } from "../helpers/terraform";
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { stopSharedProviders } = require("../../scripts/jest-cpu-environment.js") as { stopSharedProviders(registry: string): Promise<{ user: number; sys: number }> };
+const { stopSharedProviders, alive } = require("../../scripts/jest-cpu-environment.js") as {
+  stopSharedProviders(registry: string): Promise<{ user: number; sys: number }>;
+  alive(pid: number): boolean;
+};
 
 jest.setTimeout(120_000);
 
@@ -33,14 +36,6 @@ data "aws_region" "here" {}
 output "region" { value = data.aws_region.here.name }
 `;
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const until = async (ok: () => boolean, ms: number) => {
   for (const end = Date.now() + ms; Date.now() < end && !ok(); ) await new Promise((r) => setTimeout(r, 200));
   return ok();
