@@ -22,19 +22,19 @@ export function synthStack(build: (scope: Construct) => void): Synthesized {
 }
 
 /** The resources (or data sources with kind "data") of one type, as [logical id, body] pairs in synth order. */
-export function all(s: Synthesized, type: string, kind: "resource" | "data" = "resource"): [string, Json][] {
+export function all(s: Pick<Synthesized, "json">, type: string, kind: "resource" | "data" = "resource"): [string, Json][] {
   return Object.entries((s.json[kind]?.[type] ?? {}) as Record<string, Json>);
 }
 
 /** The single resource of a type; fails when there is not exactly one. */
-export function one(s: Synthesized, type: string): [string, Json] {
+export function one(s: Pick<Synthesized, "json">, type: string): [string, Json] {
   const found = all(s, type);
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
   return found[0];
 }
 
 /** The logical id of the resource whose construct path ends with `pathSuffix` (e.g. "private/subnet-1"). */
-export function byPath(s: Synthesized, type: string, pathSuffix: string): [string, Json] {
+export function byPath(s: Pick<Synthesized, "json">, type: string, pathSuffix: string): [string, Json] {
   // Logical ids are the construct path joined by "_" plus a hash; Testing.synth drops the path metadata.
   const want = `_${pathSuffix.replace(/\//g, "_")}`;
   const hit = all(s, type).find(([id]) => id.replace(/_[0-9A-F]{8}$/, "").endsWith(want));

@@ -9,7 +9,7 @@ import type { Json } from "../helpers/synth";
 
 const TOPIC = "arn:aws:sns:ap-northeast-1:123456789012:egress";
 /** The one resource of a type in a synthesized stack's JSON. */
-const only = (s: Json, type: string) => one({ text: "", json: s }, type);
+const only = (s: Json, type: string) => one({ json: s }, type);
 const vars = (s: Json) => (Object.values(s.resource.aws_lambda_function)[0] as Json).environment.variables;
 
 describe("lambda.canary", () => {
