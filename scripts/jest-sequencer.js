@@ -3,8 +3,8 @@
  * instead of one waiting on a long emulator suite started last. Jest orders by the last run's durations when
  * it has them; a clean clone (CI) has none, so the order comes from this table: seconds each suite took in
  * `make test` on the 2-core machine (`.ci/run`, four workers), rounded; suites a later change made faster or added
- * (the adoption unit suite, the canary's, the import and moved blocks'), as six workers took them. A suite not
- * listed counts as 1 s.
+ * (the adoption unit suite, the canary's, the import and moved blocks', the shared providers'), as six workers
+ * took them. A suite not listed counts as 1 s.
  */
 const Sequencer = require("@jest/test-sequencer").default;
 
